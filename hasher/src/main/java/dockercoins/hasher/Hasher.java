@@ -1,0 +1,7 @@
+package dockercoins.hasher;
+
+public class Hasher {
+    public static void main(String[] args) {
+        System.out.println("placeholder");
+    }
+}

@@ -1,0 +1,7 @@
+package dockercoins.launcher;
+
+public class Launcher {
+    public static void main(String[] args) {
+        System.out.println("placeholder");
+    }
+}

@@ -1,0 +1,7 @@
+package dockercoins.rng;
+
+public class Rng {
+    public static void main(String[] args) {
+        System.out.println("placeholder");
+    }
+}
