@@ -1,7 +1,171 @@
 package dockercoins.hasher;
 
-public class Hasher {
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.SimpleFileServer;
+import com.sun.net.httpserver.SimpleFileServer.OutputLevel;
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigDecimal;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import org.slf4j.LoggerFactory;
+
+/**
+ * hasher: the SHA-256 of whatever is POSTed, as lower-case hex, many requests at once.
+ * <pre>curl -s --data-binary hello localhost:8002/</pre>
+ */
+public final class Hasher {
+    /** The largest body that hasher hashes: 1 MiB. */
+    static final int MAX_BODY = 1024 * 1024;
+    private static final String TEXT = "text/plain; charset=utf-8";
+    private static final String HOSTNAME = hostname();
+
+    /** Configuration comes only from environment variables, with the compose defaults. */
+    record Settings(int port, String bindAddress, Duration delay, boolean debug) {
+        static Settings fromEnv(Map<String, String> env) {
+            return new Settings(
+                    portNumber(env, "PORT", "80"),
+                    address(env, "BIND_ADDRESS", "0.0.0.0"),
+                    seconds(env, "HASHER_DELAY", "0.1"),
+                    env.getOrDefault("DEBUG", "").toLowerCase().startsWith("y"));
+        }
+    }
+
+    /** Routes: GET / answers at once; POST / hashes the body. Requests run concurrently. */
+    static HttpServer start(Settings settings) throws IOException {
+        var log = LoggerFactory.getLogger(Hasher.class);
+        var server = HttpServer.create(new InetSocketAddress(settings.bindAddress(), settings.port()), 0);
+        server.createContext("/", exchange -> {
+            String method = exchange.getRequestMethod();
+            if (!exchange.getRequestURI().getPath().equals("/")) {
+                reply(exchange, 404, "no such page: hasher answers GET / and POST /\n");
+            } else if (method.equals("GET") || method.equals("HEAD")) {
+                reply(exchange, 200, "HASHER running on " + HOSTNAME + "\n");
+            } else if (!method.equals("POST")) {
+                exchange.getResponseHeaders().set("Allow", "GET, HEAD, POST");
+                reply(exchange, 405, "hasher answers GET and POST, not " + method + "\n");
+            } else {
+                String hash = declaredLength(exchange) > MAX_BODY ? null : sha256(exchange.getRequestBody());
+                if (hash == null) {
+                    exchange.getResponseHeaders().set("Connection", "close"); // the rest of the body is not read
+                    reply(exchange, 413, "the body is larger than the limit of " + MAX_BODY + " bytes (1 MiB)\n");
+                    return;
+                }
+                pause(settings.delay()); // Simulate a little bit of delay, as the original does.
+                log.debug("Hashed the body into {}", hash);
+                reply(exchange, 200, hash);
+            }
+        }).getFilters().add(SimpleFileServer.createOutputFilter(System.out, OutputLevel.INFO));
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.start();
+        return server;
+    }
+
+    /** The hex SHA-256 of the body, or null past MAX_BODY bytes: read in small pieces, never held whole. */
+    static String sha256(InputStream body) throws IOException {
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+        var buffer = new byte[16 * 1024];
+        long total = 0;
+        for (int n; (n = body.read(buffer)) != -1; ) {
+            total += n;
+            if (total > MAX_BODY) return null;
+            digest.update(buffer, 0, n);
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
     public static void main(String[] args) {
-        System.out.println("placeholder");
+        Settings settings;
+        try {
+            settings = Settings.fromEnv(System.getenv());
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        if (settings.debug()) System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
+        HttpServer server;
+        try {
+            server = start(settings);
+        } catch (IOException e) {
+            System.err.println("hasher cannot listen on " + settings.bindAddress() + ":" + settings.port() + ": " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> server.stop(0)));
+        LoggerFactory.getLogger(Hasher.class).info("hasher listening on port {}", server.getAddress().getPort());
+    }
+
+    // Plumbing below: replies and environment parsing.
+
+    private static long declaredLength(HttpExchange exchange) {
+        String length = exchange.getRequestHeaders().getFirst("Content-Length");
+        return length == null ? -1 : Long.parseLong(length.strip()); // the server already checked the digits
+    }
+
+    private static void reply(HttpExchange exchange, int status, String text) throws IOException {
+        byte[] body = text.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", TEXT);
+        boolean head = exchange.getRequestMethod().equals("HEAD");
+        exchange.sendResponseHeaders(status, head ? -1 : body.length);
+        try (var out = exchange.getResponseBody()) {
+            if (!head) out.write(body);
+        }
+    }
+
+    private static void pause(Duration delay) {
+        try {
+            Thread.sleep(delay);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static int portNumber(Map<String, String> env, String name, String fallback) {
+        String value = env.getOrDefault(name, fallback);
+        if (value.matches("[0-9]{1,5}") && Integer.parseInt(value) <= 65535) return Integer.parseInt(value);
+        throw new IllegalArgumentException(name + " must be a port number from 0 to 65535, got \"" + value + "\"");
+    }
+
+    private static Duration seconds(Map<String, String> env, String name, String fallback) {
+        String value = env.getOrDefault(name, fallback);
+        if (value.matches("[0-9]{1,9}(\\.[0-9]*)?|\\.[0-9]+")) {
+            return Duration.ofNanos(new BigDecimal(value).movePointRight(9).longValue());
+        }
+        throw new IllegalArgumentException(name + " must be a number of seconds, got \"" + value + "\"");
+    }
+
+    private static String address(Map<String, String> env, String name, String fallback) {
+        String value = env.getOrDefault(name, fallback);
+        if (!new InetSocketAddress(value, 0).isUnresolved()) return value;
+        throw new IllegalArgumentException(name + " must be an IP address or a known host name, got \"" + value + "\"");
+    }
+
+    /** The kernel's host name, as the original's Socket.gethostname: no DNS look-up on Linux. */
+    private static String hostname() {
+        try {
+            return Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+        } catch (IOException | RuntimeException e) {
+            try {
+                return InetAddress.getLocalHost().getHostName();
+            } catch (IOException unknown) {
+                return "localhost";
+            }
+        }
     }
 }

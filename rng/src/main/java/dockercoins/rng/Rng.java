@@ -1,7 +1,178 @@
 package dockercoins.rng;
 
-public class Rng {
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.SimpleFileServer;
+import com.sun.net.httpserver.SimpleFileServer.OutputLevel;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import org.slf4j.LoggerFactory;
+
+/**
+ * rng: random bytes from the operating system, slowly, one request at a time.
+ * <pre>curl -s localhost:8001/32 | xxd</pre>
+ */
+public final class Rng {
+    /** The largest n that {@code GET /<n>} serves: 1 MiB. */
+    static final int MAX_BYTES = 1024 * 1024;
+    private static final String TEXT = "text/plain; charset=utf-8";
+    private static final String BYTES = "application/octet-stream";
+    private static final String HOSTNAME = hostname();
+    private static final SecureRandom RANDOM = osRandom();
+
+    /** Configuration comes only from environment variables, with the compose defaults. */
+    record Settings(int port, String bindAddress, Duration delay, int concurrency, boolean debug) {
+        static Settings fromEnv(Map<String, String> env) {
+            return new Settings(
+                    integer(env, "PORT", "80", 65535, "a port number from 0 to 65535"),
+                    address(env, "BIND_ADDRESS", "0.0.0.0"),
+                    seconds(env, "RNG_DELAY", "0.1"),
+                    integer(env, "RNG_CONCURRENCY", "1", Integer.MAX_VALUE, "a whole number (0 = unlimited)"),
+                    env.getOrDefault("DEBUG", "").toLowerCase().startsWith("y"));
+        }
+    }
+
+    /** Starts rng on its own line of waiting clients. */
+    static HttpServer start(Settings settings) throws IOException {
+        return start(settings, new SingleFile(settings.concurrency()));
+    }
+
+    /** Routes: GET / and GET /{n}, both through the queue; bad requests are answered before it. */
+    static HttpServer start(Settings settings, SingleFile queue) throws IOException {
+        var server = HttpServer.create(new InetSocketAddress(settings.bindAddress(), settings.port()), 0);
+        server.createContext("/", exchange -> {
+            String method = exchange.getRequestMethod();
+            String path = exchange.getRequestURI().getPath();
+            String problem = problemWith(path);
+            if (!method.equals("GET") && !method.equals("HEAD")) {
+                exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+                reply(exchange, 405, TEXT, "rng only answers GET, not " + method + "\n");
+            } else if (path.equals("/")) {
+                queue.serve(exchange, e -> reply(e, 200, TEXT, "RNG running on " + HOSTNAME + "\n"));
+            } else if (path.indexOf('/', 1) >= 0) {
+                reply(exchange, 404, TEXT, "no such page: rng answers / and /<number of bytes>\n");
+            } else if (problem != null) {
+                reply(exchange, 400, TEXT, exchange.getRequestURI().getRawPath() + problem + "\n");
+            } else {
+                queue.serve(exchange, e -> {
+                    pause(settings.delay()); // Simulate a little bit of delay, as the original does.
+                    var bytes = new byte[Integer.parseInt(path.substring(1))];
+                    RANDOM.nextBytes(bytes);
+                    reply(e, 200, BYTES, bytes);
+                });
+            }
+        }).getFilters().add(SimpleFileServer.createOutputFilter(System.out, OutputLevel.INFO));
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.start();
+        return server;
+    }
+
+    /** Why "/n" asks for no byte count that rng serves, or null when it does. */
+    static String problemWith(String path) {
+        String n = path.substring(1);
+        if (!n.matches("-?[0-9]+")) return " is not a number of bytes: ask for a whole number, e.g. /32";
+        if (n.startsWith("-")) return " is negative: ask for 0 to " + MAX_BYTES + " bytes";
+        String digits = n.replaceFirst("^0+(?=.)", "");
+        if (digits.length() > 7 || Integer.parseInt(digits) > MAX_BYTES) {
+            return " is too many bytes: the limit is " + MAX_BYTES + " (1 MiB)";
+        }
+        return null;
+    }
+
     public static void main(String[] args) {
-        System.out.println("placeholder");
+        Settings settings;
+        try {
+            settings = Settings.fromEnv(System.getenv());
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        if (settings.debug()) System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
+        HttpServer server;
+        try {
+            server = start(settings);
+        } catch (IOException e) {
+            System.err.println("rng cannot listen on " + settings.bindAddress() + ":" + settings.port() + ": " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> server.stop(0)));
+        LoggerFactory.getLogger(Rng.class).info("rng listening on port {}", server.getAddress().getPort());
+    }
+
+    // Plumbing below: replies and environment parsing.
+
+    private static void reply(HttpExchange exchange, int status, String type, String text) throws IOException {
+        reply(exchange, status, type, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void reply(HttpExchange exchange, int status, String type, byte[] body) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", type);
+        boolean empty = body.length == 0 || exchange.getRequestMethod().equals("HEAD");
+        exchange.sendResponseHeaders(status, empty ? -1 : body.length);
+        try (var out = exchange.getResponseBody()) {
+            if (!empty) out.write(body);
+        }
+    }
+
+    private static void pause(Duration delay) {
+        try {
+            Thread.sleep(delay);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static int integer(Map<String, String> env, String name, String fallback, int max, String meaning) {
+        String value = env.getOrDefault(name, fallback);
+        if (value.matches("[0-9]{1,10}") && Long.parseLong(value) <= max) return Integer.parseInt(value);
+        throw new IllegalArgumentException(name + " must be " + meaning + ", got \"" + value + "\"");
+    }
+
+    private static Duration seconds(Map<String, String> env, String name, String fallback) {
+        String value = env.getOrDefault(name, fallback);
+        if (value.matches("[0-9]{1,9}(\\.[0-9]*)?|\\.[0-9]+")) {
+            return Duration.ofNanos(new BigDecimal(value).movePointRight(9).longValue());
+        }
+        throw new IllegalArgumentException(name + " must be a number of seconds, got \"" + value + "\"");
+    }
+
+    private static String address(Map<String, String> env, String name, String fallback) {
+        String value = env.getOrDefault(name, fallback);
+        if (!new InetSocketAddress(value, 0).isUnresolved()) return value;
+        throw new IllegalArgumentException(name + " must be an IP address or a known host name, got \"" + value + "\"");
+    }
+
+    /** The kernel's host name, as the original's socket.gethostname(): no DNS look-up on Linux. */
+    private static String hostname() {
+        try {
+            return Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+        } catch (IOException | RuntimeException e) {
+            try {
+                return InetAddress.getLocalHost().getHostName();
+            } catch (IOException unknown) {
+                return "localhost";
+            }
+        }
+    }
+
+    /** The OS generator (/dev/urandom on Linux), which never blocks for lack of entropy. */
+    private static SecureRandom osRandom() {
+        try {
+            return SecureRandom.getInstance("NativePRNGNonBlocking");
+        } catch (NoSuchAlgorithmException notLinux) {
+            return new SecureRandom();
+        }
     }
 }
