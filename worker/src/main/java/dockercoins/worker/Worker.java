@@ -1,7 +1,200 @@
 package dockercoins.worker;
 
-public class Worker {
+import static java.nio.charset.StandardCharsets.US_ASCII;
+
+import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.security.Security;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * The DockerCoins worker: forever, get 32 random bytes from rng, hash them with hasher, and keep
+ * the hashes that start with "0" as coins in the Redis hash {@code wallet}; about once a second,
+ * add the number of loops done to the Redis counter {@code hashes}. It has no port.
+ */
+public final class Worker {
+
+    private static final Duration RESTART_WAIT = Duration.ofSeconds(10);
+    private static final int HTTP_TIMEOUT_MS = 30_000;
+
+    private final Logger log = LoggerFactory.getLogger(Worker.class);
+    private final Settings settings;
+    private final RedisClient redis;
+    private final AtomicLong loopsDone = new AtomicLong();
+    private volatile boolean running = true;
+
+    Worker(Settings settings) {
+        this.settings = settings;
+        this.redis = RedisClient.create(settings.redisUrl());
+    }
+
+    // ---- clients: rng, hasher, redis
+
+    private byte[] getRandomBytes() throws IOException {
+        return http(URI.create(pick(settings.rngUrls()) + "/32"), null);
+    }
+
+    private String hash(byte[] data) throws IOException {
+        return new String(http(URI.create(pick(settings.hasherUrls()) + "/"), data), US_ASCII).strip();
+    }
+
+    /** GET url, or POST body to it; errors name the host and port. */
+    private static byte[] http(URI url, byte[] body) throws IOException {
+        String method = body == null ? "GET" : "POST";
+        try {
+            var connection = (HttpURLConnection) url.toURL().openConnection();
+            connection.setConnectTimeout(HTTP_TIMEOUT_MS);
+            connection.setReadTimeout(HTTP_TIMEOUT_MS);
+            if (body != null) {
+                connection.setRequestMethod(method);
+                connection.setDoOutput(true);
+                connection.setRequestProperty("Content-Type", "application/octet-stream");
+                try (var out = connection.getOutputStream()) {
+                    out.write(body);
+                }
+            }
+            try (var in = connection.getInputStream()) {
+                return in.readAllBytes();
+            }
+        } catch (IOException e) {
+            throw new IOException(method + " " + url.getScheme() + "://" + hostAndPort(url) + url.getPath() + ": " + e, e);
+        }
+    }
+
+    /** Runs one Redis command; errors name the host and port (never the password). */
+    private <T> T redis(Function<RedisClient, T> command) throws IOException {
+        try {
+            return command.apply(redis);
+        } catch (JedisException e) {
+            throw new IOException("Redis at " + hostAndPort(settings.redisUrl()) + ": " + e, e);
+        }
+    }
+
+    // DEMO: the local launcher has no Service in front of replicas on different ports, so it
+    // passes a comma-separated list of URLs, and each call picks one at random.
+    private static URI pick(List<URI> urls) {
+        return urls.get(ThreadLocalRandom.current().nextInt(urls.size()));
+    }
+
+    private static String hostAndPort(URI url) {
+        int port = url.getPort() != -1 ? url.getPort() : "redis".equals(url.getScheme()) ? 6379 : 80;
+        return url.getHost() + ":" + port;
+    }
+
+    // ---- the loop, as in worker.py
+
+    private void workLoop() throws IOException, InterruptedException {
+        Instant deadline = Instant.MIN;
+        while (running) {
+            if (Instant.now().isAfter(deadline)) {
+                reportLoopsDone();
+                deadline = Instant.now().plusSeconds(1);
+            }
+            workOnce();
+            loopsDone.incrementAndGet();
+        }
+    }
+
+    private void workOnce() throws IOException, InterruptedException {
+        log.debug("Doing one unit of work");
+        Thread.sleep(settings.workerDelay());
+        byte[] randomBytes = getRandomBytes();
+        String hex = hash(randomBytes);
+        if (!hex.startsWith("0")) {
+            log.debug("No coin found");
+            return;
+        }
+        log.info("Coin found: {}...", hex.substring(0, Math.min(8, hex.length())));
+        long created = redis(r -> r.hset("wallet".getBytes(US_ASCII), hex.getBytes(US_ASCII), randomBytes));
+        if (created == 0) {
+            log.info("We already had that coin");
+        }
+    }
+
+    private void reportLoopsDone() throws IOException {
+        long n = loopsDone.getAndSet(0);
+        log.info("{} units of work done, updating hash counter", n);
+        redis(r -> r.incrBy("hashes", n));
+    }
+
+    /** Runs the loop until stop(); any error (a service down, DNS not ready) restarts it in 10 s. */
+    void run() {
+        log.info("Worker calling rng at {}, hasher at {}, redis at {}",
+                settings.rngUrls(), settings.hasherUrls(), hostAndPort(settings.redisUrl()));
+        while (running) {
+            try {
+                workLoop();
+            } catch (InterruptedException e) {
+                return;
+            } catch (IOException | RuntimeException e) {
+                if (!running) {
+                    return;
+                }
+                log.error("In work loop: {}", e instanceof IOException ? e.getMessage() : e.toString());
+                log.error("Waiting 10s and restarting.");
+                try {
+                    Thread.sleep(RESTART_WAIT);
+                } catch (InterruptedException stopping) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** On SIGTERM (a change from worker.py): stop the loop, then count the loops not yet reported. */
+    void stop(Thread loop) {
+        running = false;
+        loop.interrupt();
+        try {
+            loop.join(Duration.ofMillis(1000));
+            if (loopsDone.get() > 0) {
+                reportLoopsDone();
+            }
+        } catch (IOException | InterruptedException e) {
+            log.error("Could not update hash counter on exit: {}", e.getMessage());
+        }
+        redis.close();
+    }
+
+    // ---- entry point
+
     public static void main(String[] args) {
-        System.out.println("placeholder");
+        // DEMO: a new TCP connection per call, like the original's requests.post(): with
+        // keep-alive a worker would stick to the replica it reached first, and scaling rng behind
+        // a Kubernetes Service or a Swarm VIP (which balance connections, not requests) would not
+        // raise throughput.
+        System.setProperty("http.keepAlive", "false");
+        // DEMO: no DNS cache (the JVM keeps answers 30 s and failed look-ups 10 s): each call
+        // resolves the service name again, so new replicas get work at once and a dependency that
+        // comes back (or whose DNS name appears late) is found on the first retry. Set before any
+        // look-up. ShufflingResolver then picks a random replica among the addresses.
+        Security.setProperty("networkaddress.cache.ttl", "0");
+        Security.setProperty("networkaddress.cache.negative.ttl", "0");
+
+        Settings settings;
+        try {
+            settings = Settings.fromEnv(System.getenv());
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        if (settings.debug()) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
+        }
+        var worker = new Worker(settings);
+        Thread loop = Thread.currentThread();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> worker.stop(loop)));
+        worker.run();
     }
 }
