@@ -1,0 +1,246 @@
+package dockercoins.rng;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class RngTest {
+    private static final HttpClient client = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    private final List<HttpServer> servers = new ArrayList<>();
+    private final List<ServiceProcess> processes = new ArrayList<>();
+
+    @AfterEach
+    void stopEverythingStarted() throws InterruptedException {
+        servers.forEach(server -> server.stop(0));
+        for (ServiceProcess process : processes) process.close();
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 32, Rng.MAX_BYTES})
+    void returns_exactly_the_requested_number_of_random_bytes(int n) throws Exception {
+        URI rng = start(0, 1, new SingleFile(1));
+        HttpResponse<byte[]> response = get(rng.resolve("/" + n));
+        assertEquals(200, response.statusCode());
+        assertEquals(n, response.body().length);
+        assertEquals("application/octet-stream", response.headers().firstValue("Content-Type").orElseThrow());
+    }
+
+    @Test
+    void two_answers_differ() throws Exception {
+        URI rng = start(0, 1, new SingleFile(1));
+        byte[] first = get(rng.resolve("/32")).body();
+        byte[] second = get(rng.resolve("/32")).body();
+        assertFalse(java.util.Arrays.equals(first, second));
+    }
+
+    @Test
+    void bytes_are_spread_evenly_over_all_256_values() throws Exception {
+        URI rng = start(0, 1, new SingleFile(1));
+        byte[] sample = get(rng.resolve("/" + Rng.MAX_BYTES)).body();
+        long[] counts = new long[256];
+        for (byte b : sample) counts[b & 0xff]++;
+        double expected = sample.length / 256.0;
+        double chiSquare = 0;
+        for (long count : counts) chiSquare += (count - expected) * (count - expected) / expected;
+        // 255 degrees of freedom: mean 255, standard deviation 22.6; 450 is more than 8 deviations out.
+        assertTrue(chiSquare < 450, "chi-square " + chiSquare + " for a uniform distribution");
+    }
+
+    @Test
+    void banner_names_the_host() throws Exception {
+        URI rng = start(0, 1, new SingleFile(1));
+        HttpResponse<byte[]> response = get(rng);
+        String hostname = new String(new ProcessBuilder("hostname").start().getInputStream().readAllBytes()).strip();
+        assertEquals(200, response.statusCode());
+        assertEquals("RNG running on " + hostname + "\n", new String(response.body(), StandardCharsets.UTF_8));
+        assertTrue(response.headers().firstValue("Content-Type").orElseThrow().startsWith("text/plain"));
+    }
+
+    @Test
+    void serves_one_request_at_a_time_in_arrival_order() throws Exception {
+        var queue = new SingleFile(1);
+        URI rng = start(0.1, 1, queue);
+        List<Integer> completed = new CopyOnWriteArrayList<>();
+        List<CompletableFuture<?>> responses = new ArrayList<>();
+        Instant start = Instant.now();
+        for (int n = 1; n <= 5; n++) {
+            responses.add(client.sendAsync(request(rng.resolve("/" + n)), BodyHandlers.ofByteArray())
+                    .thenAccept(response -> completed.add(response.body().length)));
+            // Send the next request only once this one is in line (or, if the line moved on meanwhile, served).
+            int sent = n;
+            await(() -> queue.full() && queue.waiting() == sent - 1 - completed.size());
+        }
+        CompletableFuture.allOf(responses.toArray(CompletableFuture[]::new)).join();
+        Duration elapsed = Duration.between(start, Instant.now());
+        assertEquals(List.of(1, 2, 3, 4, 5), completed);
+        assertTrue(elapsed.toMillis() >= 500, "5 requests of 0.1 s, one at a time, took only " + elapsed);
+        assertTrue(elapsed.toMillis() < 5000, "5 requests took " + elapsed);
+    }
+
+    @Test
+    void the_banner_waits_in_line_too() throws Exception {
+        var queue = new SingleFile(1);
+        URI rng = start(0.3, 1, queue);
+        Instant sent = Instant.now();
+        client.sendAsync(request(rng.resolve("/32")), BodyHandlers.discarding());
+        await(queue::full);
+        assertEquals(200, get(rng).statusCode());
+        Duration waited = Duration.between(sent, Instant.now());
+        assertTrue(waited.toMillis() >= 300, "GET / was answered after " + waited + ", before GET /32's 0.3 s were up");
+    }
+
+    @Test
+    void concurrency_zero_lets_requests_overlap() throws Exception {
+        URI rng = start(0.5, 0, new SingleFile(0));
+        Instant start = Instant.now();
+        List<CompletableFuture<HttpResponse<byte[]>>> responses = new ArrayList<>();
+        for (int i = 0; i < 5; i++) responses.add(client.sendAsync(request(rng.resolve("/32")), BodyHandlers.ofByteArray()));
+        responses.forEach(response -> assertEquals(200, response.join().statusCode()));
+        Duration elapsed = Duration.between(start, Instant.now());
+        assertTrue(elapsed.toMillis() >= 500, "took only " + elapsed);
+        assertTrue(elapsed.toMillis() < 2000, "5 requests of 0.5 s at once took " + elapsed + ": they waited in line");
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "/abc,     400, /abc is not a number of bytes",
+            "/-1,      400, /-1 is negative",
+            "/1.5,     400, /1.5 is not a number of bytes",
+            "/%00,     400, /%00 is not a number of bytes",
+            "/1048577, 400, /1048577 is too many bytes",
+            "/99999999999999999999999, 400, is too many bytes",
+            "/32/x,    404, no such page",
+    })
+    void bad_requests_get_a_one_line_reason_at_once_even_while_the_line_is_busy(String path, int status, String reason)
+            throws Exception {
+        var queue = new SingleFile(1);
+        URI rng = start(5, 1, queue);
+        client.sendAsync(request(rng.resolve("/32")), BodyHandlers.discarding());
+        await(queue::full);
+        Instant start = Instant.now();
+        HttpResponse<String> response = client.send(request(URI.create(rng + path.substring(1))), BodyHandlers.ofString());
+        assertTrue(Duration.between(start, Instant.now()).toMillis() < 2000, "the bad request waited in line");
+        assertEquals(status, response.statusCode());
+        assertTrue(response.body().contains(reason), response.body());
+        assertEquals(response.body().length() - 1, response.body().indexOf('\n'), "one line: " + response.body());
+        assertTrue(response.headers().firstValue("Content-Type").orElseThrow().startsWith("text/plain"));
+        assertEquals(0, queue.waiting());
+    }
+
+    @Test
+    void other_methods_are_refused_at_once() throws Exception {
+        var queue = new SingleFile(1);
+        URI rng = start(5, 1, queue);
+        client.sendAsync(request(rng.resolve("/32")), BodyHandlers.discarding());
+        await(queue::full);
+        var post = HttpRequest.newBuilder(rng.resolve("/32")).POST(HttpRequest.BodyPublishers.noBody()).build();
+        HttpResponse<String> response = client.send(post, BodyHandlers.ofString());
+        assertEquals(405, response.statusCode());
+        assertEquals("GET, HEAD", response.headers().firstValue("Allow").orElseThrow());
+        assertEquals("rng only answers GET, not POST\n", response.body());
+    }
+
+    @Test
+    void head_requests_wait_in_line_like_gets_because_httping_sends_them() throws Exception {
+        URI rng = start(0.3, 1, new SingleFile(1));
+        Instant start = Instant.now();
+        var head = HttpRequest.newBuilder(rng).method("HEAD", HttpRequest.BodyPublishers.noBody()).build();
+        var first = client.sendAsync(request(rng.resolve("/1")), BodyHandlers.discarding());
+        var second = client.sendAsync(head, BodyHandlers.discarding());
+        assertEquals(200, first.join().statusCode());
+        assertEquals(200, second.join().statusCode());
+        assertTrue(Duration.between(start, Instant.now()).toMillis() >= 300);
+    }
+
+    @Test
+    void logs_its_port_at_start_and_one_common_log_line_per_request() throws Exception {
+        var rng = run(Map.of("PORT", "0", "BIND_ADDRESS", "127.0.0.1", "RNG_DELAY", "0"));
+        rng.awaitLine(Pattern.compile("rng listening on port \\d+$"), Duration.ofSeconds(20));
+        URI uri = URI.create("http://127.0.0.1:" + rng.awaitPort() + "/32");
+        assertEquals(200, get(uri).statusCode());
+        rng.awaitLine(Pattern.compile("^127\\.0\\.0\\.1 - - \\[.+] \"GET /32 HTTP/1\\.1\" 200 -$"), Duration.ofSeconds(5));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+            "PORT            | eighty | PORT must be a port number from 0 to 65535, got \"eighty\"",
+            "PORT            | 65536  | PORT must be a port number from 0 to 65535, got \"65536\"",
+            "RNG_DELAY       | abc    | RNG_DELAY must be a number of seconds, got \"abc\"",
+            "RNG_DELAY       | -1     | RNG_DELAY must be a number of seconds, got \"-1\"",
+            "RNG_CONCURRENCY | -1     | RNG_CONCURRENCY must be a whole number (0 = unlimited), got \"-1\"",
+            "BIND_ADDRESS    | no.such.host.invalid | BIND_ADDRESS must be an IP address or a known host name, got \"no.such.host.invalid\"",
+    })
+    void a_malformed_setting_stops_start_up_with_one_line_naming_it(String name, String value, String message)
+            throws Exception {
+        var rng = run(Map.of(name, value));
+        assertEquals(2, rng.awaitExit(Duration.ofSeconds(20)));
+        assertEquals(List.of(message), rng.lines);
+    }
+
+    @Test
+    void stops_within_two_seconds_on_sigterm_even_with_clients_in_line() throws Exception {
+        var rng = run(Map.of("PORT", "0", "BIND_ADDRESS", "127.0.0.1", "RNG_DELAY", "10", "DEBUG", "y"));
+        URI uri = URI.create("http://127.0.0.1:" + rng.awaitPort() + "/32");
+        for (int i = 0; i < 3; i++) client.sendAsync(request(uri), BodyHandlers.discarding());
+        await(() -> rng.lines.stream().filter(line -> line.contains("requests already waiting for rng")).count() == 3);
+        Instant start = Instant.now();
+        rng.process.destroy();
+        rng.awaitExit(Duration.ofSeconds(10));
+        Duration stopped = Duration.between(start, Instant.now());
+        assertTrue(stopped.toMillis() < 2000, "took " + stopped + " to stop");
+    }
+
+    private URI start(double delaySeconds, int concurrency, SingleFile queue) throws IOException {
+        var settings = new Rng.Settings(0, "127.0.0.1", Duration.ofMillis((long) (delaySeconds * 1000)), concurrency, false);
+        HttpServer server = Rng.start(settings, queue);
+        servers.add(server);
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
+    }
+
+    private ServiceProcess run(Map<String, String> env) {
+        var process = new ServiceProcess(Rng.class, env);
+        processes.add(process);
+        return process;
+    }
+
+    private static HttpRequest request(URI uri) {
+        return HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).build();
+    }
+
+    private static HttpResponse<byte[]> get(URI uri) throws IOException, InterruptedException {
+        return client.send(request(uri), BodyHandlers.ofByteArray());
+    }
+
+    /** Polls the condition every millisecond for up to 10 s. */
+    private static void await(BooleanSupplier condition) throws InterruptedException {
+        Instant deadline = Instant.now().plusSeconds(10);
+        while (!condition.getAsBoolean()) {
+            if (Instant.now().isAfter(deadline)) throw new AssertionError("condition not met within 10 s");
+            Thread.sleep(1);
+        }
+    }
+}
