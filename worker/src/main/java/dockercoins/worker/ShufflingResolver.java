@@ -20,7 +20,10 @@ public final class ShufflingResolver extends InetAddressResolverProvider {
 
     @Override
     public InetAddressResolver get(Configuration configuration) {
-        InetAddressResolver builtin = configuration.builtinResolver();
+        return shuffling(configuration.builtinResolver());
+    }
+
+    static InetAddressResolver shuffling(InetAddressResolver builtin) {
         return new InetAddressResolver() {
             @Override
             public Stream<InetAddress> lookupByName(String host, LookupPolicy policy) throws UnknownHostException {

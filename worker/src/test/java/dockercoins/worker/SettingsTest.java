@@ -1,0 +1,71 @@
+package dockercoins.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+class SettingsTest {
+
+    @Test
+    void defaults_are_the_compose_service_names() {
+        var settings = Settings.fromEnv(Map.of());
+        assertEquals(List.of(URI.create("http://rng")), settings.rngUrls());
+        assertEquals(List.of(URI.create("http://hasher")), settings.hasherUrls());
+        assertEquals(URI.create("redis://redis:6379"), settings.redisUrl());
+        assertEquals(Duration.ofMillis(100), settings.workerDelay());
+        assertFalse(settings.debug());
+    }
+
+    @Test
+    void reads_url_lists_a_password_url_a_delay_and_debug() {
+        var settings = Settings.fromEnv(Map.of(
+                "RNG_URL", "http://127.0.0.1:8101/, http://127.0.0.1:8102",
+                "REDIS_URL", "redis://:pass@db:6380/2",
+                "WORKER_DELAY", "1",
+                "DEBUG", "Yes"));
+        assertEquals(List.of(URI.create("http://127.0.0.1:8101"), URI.create("http://127.0.0.1:8102")),
+                settings.rngUrls());
+        assertEquals(URI.create("redis://:pass@db:6380/2"), settings.redisUrl());
+        assertEquals(Duration.ofSeconds(1), settings.workerDelay());
+        assertTrue(settings.debug());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "WORKER_DELAY | abc",
+        "WORKER_DELAY | -1",
+        "WORKER_DELAY | 1e3",
+        "RNG_URL      | ftp://rng",
+        "RNG_URL      | rng",
+        "HASHER_URL   | 'http://hasher,'",
+        "REDIS_URL    | http://redis:6379",
+        "REDIS_URL    | redis://redis:6379/x",
+    })
+    void rejects_a_malformed_value_naming_the_variable_and_the_value(String name, String value) {
+        var error = assertThrows(IllegalArgumentException.class, () -> Settings.fromEnv(Map.of(name, value)));
+        assertTrue(error.getMessage().startsWith(name + " must "), error.getMessage());
+        assertTrue(error.getMessage().endsWith("got \"" + value + "\""), error.getMessage());
+    }
+
+    @Test
+    void a_malformed_value_stops_the_worker_with_one_line_and_status_2() throws IOException {
+        try (var worker = WorkerProcess.start(Map.of("WORKER_DELAY", "abc"))) {
+            assertTrue(worker.process.onExit().orTimeout(20, java.util.concurrent.TimeUnit.SECONDS).join() != null);
+            assertEquals(2, worker.process.exitValue());
+            worker.process.getInputStream();
+            WorkerProcess.pause(Duration.ofMillis(200)); // let the reader threads drain the pipes
+            assertEquals(List.of("WORKER_DELAY must be a number of seconds, got \"abc\""), List.copyOf(worker.stderr));
+            assertTrue(worker.stdout.isEmpty(), worker.output());
+        }
+    }
+}
