@@ -1,7 +1,120 @@
 package dockercoins.launcher;
 
-public class Launcher {
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.UnmatchedArgumentException;
+
+/**
+ * {@code ./dockercoins}: the DockerCoins stack as local processes, driven with the verbs and
+ * flags of Docker Compose, so the workshop's lab runs (and transfers) without a Docker engine.
+ * <pre>./dockercoins up -d &amp;&amp; ./dockercoins logs --tail 10 --follow</pre>
+ */
+@Command(name = "dockercoins", mixinStandardHelpOptions = true, version = "dockercoins launcher 0.1.0",
+        synopsisSubcommandLabel = "COMMAND",
+        description = {"Runs DockerCoins (redis, rng, hasher, webui, worker) as local processes, "
+                + "with the commands and flags of Docker Compose.",
+                "State and logs live in .dockercoins/ in the project directory, so any shell can run ps, logs or down."},
+        subcommands = {Up.class, Ps.class, Logs.class, Stop.class, Start.class, Restart.class, Scale.class, Down.class},
+        footer = {"", "Run './dockercoins COMMAND --help' for more information on a command."})
+public final class Launcher implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--project-directory", paramLabel = "DIR",
+            description = "The directory that holds the services, .env and .dockercoins/ (default: the current directory).")
+    Path projectDirectory;
+
+    @Option(names = {"-p", "--project-name"}, paramLabel = "NAME",
+            description = "Name of the stack, the prefix of replica names; stacks with different names run side by side "
+                    + "(default: $DOCKERCOINS_PROJECT_NAME, else dockercoins).")
+    String projectName;
+
+    @Option(names = "--port-base", paramLabel = "PORT",
+            description = "Publish webui on PORT, rng on PORT+1 and hasher on PORT+2 "
+                    + "(default: $DOCKERCOINS_PORT_BASE, else the stack's current ports, else 8000).")
+    Integer portBase;
+
+    private final Map<String, String> environment;
+
+    Launcher(Map<String, String> environment) {
+        this.environment = environment;
+    }
+
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "missing command (commands: " + commands(spec.commandLine()) + ")");
+    }
+
+    /** The stack this invocation works on: project directory, .env (the environment wins), name, ports. */
+    Stack stack(PrintWriter out) {
+        Path dir = (projectDirectory != null ? projectDirectory : Path.of("")).toAbsolutePath().normalize();
+        Map<String, String> env = new HashMap<>(DotEnv.read(dir.resolve(".env"), environment));
+        env.putAll(environment);
+        String name = projectName != null ? projectName : env.getOrDefault("DOCKERCOINS_PROJECT_NAME", "dockercoins");
+        if (!name.matches("[a-z0-9][a-z0-9_-]*")) {
+            throw new LaunchException("project name must be lower-case letters, digits, '-' or '_', got \"" + name + "\"");
+        }
+        if (portBase != null) Stack.parsePortBase(portBase.toString(), "--port-base");
+        return new Stack(dir, name, portBase, env, out);
+    }
+
+    /** Colours only on a terminal (the script tells, as [ -t 1 ]), never with NO_COLOR or --no-color. */
+    boolean colour(boolean noColor) {
+        return !noColor && "1".equals(environment.get("DOCKERCOINS_TTY")) && !environment.containsKey("NO_COLOR");
+    }
+
+    private static String commands(CommandLine top) {
+        return top.getSubcommands().keySet().stream().collect(Collectors.joining(", "));
+    }
+
+    static CommandLine commandLine(Map<String, String> environment) {
+        CommandLine cl = new CommandLine(new Launcher(environment));
+        cl.setParameterExceptionHandler((ex, args) -> {
+            CommandLine cmd = ex.getCommandLine();
+            String message = ex.getMessage();
+            if (ex instanceof UnmatchedArgumentException u && cmd.getParent() == null && !u.getUnmatched().isEmpty()
+                    && !u.getUnmatched().get(0).startsWith("-")) {
+                message = "unknown command \"" + u.getUnmatched().get(0) + "\" (commands: " + commands(cmd) + ")";
+            }
+            String help = cmd.getParent() == null ? "./dockercoins --help" : "./dockercoins " + cmd.getCommandName() + " --help";
+            cmd.getErr().println("dockercoins: " + message.replace('\n', ' ').strip() + " (see " + help + ")");
+            cmd.getErr().flush();
+            return 2;
+        });
+        cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
+            String message = ex instanceof LaunchException ? ex.getMessage() : "unexpected error: " + ex;
+            cmd.getErr().println("dockercoins: " + message);
+            cmd.getErr().flush();
+            return 1;
+        });
+        return cl;
+    }
+
     public static void main(String[] args) {
-        System.out.println("placeholder");
+        System.exit(commandLine(System.getenv()).execute(args));
+    }
+
+    /** Service names from the command line; an unknown one is a usage error naming it. */
+    static List<Service> services(CommandSpec spec, List<String> names) {
+        try {
+            return names.stream().map(Service::parse).distinct().toList();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    static List<Service> all() {
+        return List.of(Service.values());
     }
 }

@@ -1,0 +1,64 @@
+package dockercoins.launcher;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Properties;
+
+/**
+ * One process of a service, as recorded in {@code .dockercoins/<project>/state/<service>-<n>.properties}.
+ * The pid alone is never trusted: a process counts as ours only if its start time matches too
+ * (after a kill -9 or a reboot the pid may belong to someone else).
+ */
+record Replica(Service service, int index, long pid, long startMillis, int port, String fingerprint, long createdMillis) {
+
+    /** Compose v2 container name, e.g. {@code dockercoins-worker-2}. */
+    String name(String project) {
+        return project + "-" + shortName();
+    }
+
+    /** Compose v2 log prefix, e.g. {@code worker-2}. */
+    String shortName() {
+        return service.id() + "-" + index;
+    }
+
+    void save(Path file) {
+        Properties p = new Properties();
+        p.setProperty("service", service.id());
+        p.setProperty("index", Integer.toString(index));
+        p.setProperty("pid", Long.toString(pid));
+        p.setProperty("startMillis", Long.toString(startMillis));
+        p.setProperty("port", Integer.toString(port));
+        p.setProperty("fingerprint", fingerprint);
+        p.setProperty("createdMillis", Long.toString(createdMillis));
+        try {
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            try (Writer w = Files.newBufferedWriter(tmp)) {
+                p.store(w, "dockercoins launcher state: pid is ours only while its start time matches");
+            }
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new LaunchException("cannot write " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** Null when the file is unreadable or half-written: such state is not trusted. */
+    static Replica load(Path file) {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file)) {
+            p.load(r);
+            return new Replica(Service.parse(p.getProperty("service")),
+                    Integer.parseInt(p.getProperty("index")),
+                    Long.parseLong(p.getProperty("pid")),
+                    Long.parseLong(p.getProperty("startMillis")),
+                    Integer.parseInt(p.getProperty("port")),
+                    p.getProperty("fingerprint", ""),
+                    Long.parseLong(p.getProperty("createdMillis", "0")));
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package dockercoins.launcher;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import sun.misc.Signal;
+
+@Command(name = "up", mixinStandardHelpOptions = true,
+        description = {"Builds the jars if needed, then creates and starts the replicas. "
+                + "On a running stack it converges: it starts or stops only what the new counts need.",
+                "Without -d it shows the aggregated logs; Ctrl-C stops the stack."})
+final class Up implements Callable<Integer> {
+    @ParentCommand
+    Launcher launcher;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-d", "--detach"}, description = "Start in the background and return.")
+    boolean detach;
+
+    @Option(names = "--scale", paramLabel = "SERVICE=NUM", converter = ScaleSpec.Converter.class,
+            description = "Run NUM replicas of SERVICE (e.g. worker=10); other services keep their current count (1 at first).")
+    List<ScaleSpec> scales = new ArrayList<>();
+
+    @Option(names = "--build", description = "Build the jars even if they are newer than their sources.")
+    boolean build;
+
+    @Option(names = "--no-color", description = "Print the logs without colours.")
+    boolean noColor;
+
+    @Parameters(paramLabel = "SERVICE", arity = "0..*", description = "Only these services (default: all of them).")
+    List<String> serviceNames = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+        List<Service> services = Launcher.services(spec, serviceNames);
+        PrintWriter out = spec.commandLine().getOut();
+        Stack stack = launcher.stack(out);
+        if (!java.nio.file.Files.isDirectory(stack.projectDir.resolve("worker"))) {
+            throw new LaunchException(stack.projectDir + " is not a DockerCoins project directory (no worker/ in it)");
+        }
+        Map<Service, Integer> wanted = wanted(stack, services, scales);
+        List<Replica> before = stack.replicas();
+        try (AutoCloseable lock = stack.lock()) {
+            Build.ensure(stack.projectDir, stack.home, wanted.keySet(), build, out);
+            stack.converge(wanted, Stack.Mode.UP);
+        }
+        if (detach) return 0;
+        return attach(stack, EnumSet.copyOf(wanted.keySet()), before, out);
+    }
+
+    /** Services named on the command line (all by default) at their --scale, else their current count, else 1. */
+    static Map<Service, Integer> wanted(Stack stack, List<Service> services, List<ScaleSpec> scales) {
+        Map<Service, Integer> wanted = new EnumMap<>(Service.class);
+        for (Service s : services.isEmpty() ? Launcher.all() : services) {
+            int current = stack.replicas(s).size();
+            wanted.put(s, current > 0 ? current : 1);
+        }
+        for (ScaleSpec scale : scales) wanted.put(scale.service(), scale.replicas());
+        return wanted;
+    }
+
+    /** Compose's attached mode: logs of the selected services until Ctrl-C, which stops them gracefully. */
+    private int attach(Stack stack, Set<Service> selected, List<Replica> before, PrintWriter out) {
+        LogStream logs = new LogStream(stack, out, launcher.colour(noColor), false);
+        for (Replica r : stack.replicas()) {
+            if (!selected.contains(r.service())) continue;
+            boolean wasRunning = before.stream().anyMatch(b -> b.shortName().equals(r.shortName()) && b.pid() == r.pid());
+            logs.startAt(r, wasRunning ? LogStream.size(stack.logFile(r.service(), r.index())) : 0);
+        }
+        out.println("Attaching to " + String.join(", ", stack.replicas().stream()
+                .filter(r -> selected.contains(r.service())).map(Replica::shortName).toList())
+                + " (Ctrl-C stops them)");
+        out.flush();
+        AtomicBoolean stopping = new AtomicBoolean();
+        AtomicBoolean stopped = new AtomicBoolean();
+        sun.misc.SignalHandler handler = signal -> {
+            if (stopping.getAndSet(true)) {
+                Runtime.getRuntime().halt(130);
+            }
+            Thread.ofPlatform().name("stop").start(() -> {
+                out.println("Gracefully stopping... (press Ctrl+C again to force)");
+                out.flush();
+                try (AutoCloseable lock = stack.lock()) {
+                    stack.stopInOrder(stack.replicas().stream().filter(r -> selected.contains(r.service())).toList());
+                } catch (Exception e) {
+                    out.println("dockercoins: " + e.getMessage());
+                } finally {
+                    stopped.set(true);
+                }
+            });
+        };
+        for (String name : List.of("INT", "TERM", "HUP")) Signal.handle(new Signal(name), handler);
+        logs.follow(selected, stopped::get, true);
+        while (stopping.get() && !stopped.get()) Stack.sleep(50);
+        return stopping.get() ? 130 : 0;
+    }
+}
