@@ -25,8 +25,6 @@ import org.slf4j.LoggerFactory;
 public final class Rng {
     /** The largest n that {@code GET /<n>} serves: 1 MiB. */
     static final int MAX_BYTES = 1024 * 1024;
-    private static final String TEXT = "text/plain; charset=utf-8";
-    private static final String BYTES = "application/octet-stream";
     private static final String HOSTNAME = hostname();
     private static final SecureRandom RANDOM = osRandom();
 
@@ -42,8 +40,9 @@ public final class Rng {
         }
     }
 
-    /** Starts rng on its own line of waiting clients. */
+    /** Starts rng with its line of waiting clients. */
     static HttpServer start(Settings settings) throws IOException {
+        // DEMO: one request at a time, in arrival order: the bottleneck the labs find (see SingleFile).
         return start(settings, new SingleFile(settings.concurrency()));
     }
 
@@ -56,19 +55,17 @@ public final class Rng {
             String problem = problemWith(path);
             if (!method.equals("GET") && !method.equals("HEAD")) {
                 exchange.getResponseHeaders().set("Allow", "GET, HEAD");
-                reply(exchange, 405, TEXT, "rng only answers GET, not " + method + "\n");
+                reply(exchange, 405, "rng only answers GET, not " + method + "\n");
             } else if (path.equals("/")) {
-                queue.serve(exchange, e -> reply(e, 200, TEXT, "RNG running on " + HOSTNAME + "\n"));
+                queue.serve(exchange, e -> reply(e, 200, "RNG running on " + HOSTNAME + "\n"));
             } else if (path.indexOf('/', 1) >= 0) {
-                reply(exchange, 404, TEXT, "no such page: rng answers / and /<number of bytes>\n");
+                reply(exchange, 404, "no such page: rng answers / and /<number of bytes>\n");
             } else if (problem != null) {
-                reply(exchange, 400, TEXT, exchange.getRequestURI().getRawPath() + problem + "\n");
+                reply(exchange, 400, exchange.getRequestURI().getRawPath() + problem + "\n");
             } else {
                 queue.serve(exchange, e -> {
                     pause(settings.delay()); // Simulate a little bit of delay, as the original does.
-                    var bytes = new byte[Integer.parseInt(path.substring(1))];
-                    RANDOM.nextBytes(bytes);
-                    reply(e, 200, BYTES, bytes);
+                    sendRandomBytes(e, Integer.parseInt(path.substring(1)));
                 });
             }
         }).getFilters().add(SimpleFileServer.createOutputFilter(System.out, OutputLevel.INFO));
@@ -111,18 +108,29 @@ public final class Rng {
         LoggerFactory.getLogger(Rng.class).info("rng listening on port {}", server.getAddress().getPort());
     }
 
-    // Plumbing below: replies and environment parsing.
+    // Plumbing below: answers and environment parsing.
 
-    private static void reply(HttpExchange exchange, int status, String type, String text) throws IOException {
-        reply(exchange, status, type, text.getBytes(StandardCharsets.UTF_8));
+    private static void reply(HttpExchange exchange, int status, String text) throws IOException {
+        byte[] body = text.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+        boolean head = exchange.getRequestMethod().equals("HEAD");
+        exchange.sendResponseHeaders(status, head ? -1 : body.length);
+        try (var out = exchange.getResponseBody()) {
+            if (!head) out.write(body);
+        }
     }
 
-    private static void reply(HttpExchange exchange, int status, String type, byte[] body) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", type);
-        boolean empty = body.length == 0 || exchange.getRequestMethod().equals("HEAD");
-        exchange.sendResponseHeaders(status, empty ? -1 : body.length);
+    /** Sends n bytes from the OS generator, 64 KiB at a time: many big answers at once never fill the heap. */
+    private static void sendRandomBytes(HttpExchange exchange, int n) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", "application/octet-stream");
+        boolean head = exchange.getRequestMethod().equals("HEAD");
+        exchange.sendResponseHeaders(200, n == 0 || head ? -1 : n);
         try (var out = exchange.getResponseBody()) {
-            if (!empty) out.write(body);
+            var chunk = new byte[Math.min(n, 64 * 1024)];
+            for (int left = head ? 0 : n; left > 0; left -= chunk.length) {
+                RANDOM.nextBytes(chunk);
+                out.write(chunk, 0, Math.min(left, chunk.length));
+            }
         }
     }
 
