@@ -66,7 +66,9 @@ public final class Launcher implements Runnable {
             throw new LaunchException("project name must be lower-case letters, digits, '-' or '_', got \"" + name + "\"");
         }
         if (portBase != null) Stack.parsePortBase(portBase.toString(), "--port-base");
-        return new Stack(dir, name, portBase, env, out);
+        Stack stack = new Stack(dir, name, portBase, env, out);
+        stack.portBase(); // a malformed DOCKERCOINS_PORT_BASE fails here, before anything else
+        return stack;
     }
 
     /** Colours only on a terminal (the script tells, as [ -t 1 ]), never with NO_COLOR or --no-color. */

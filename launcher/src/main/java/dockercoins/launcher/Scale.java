@@ -30,6 +30,7 @@ final class Scale implements Callable<Integer> {
         Map<Service, Integer> wanted = new EnumMap<>(Service.class);
         for (ScaleSpec s : scales) wanted.put(s.service(), s.replicas());
         try (AutoCloseable lock = stack.lock()) {
+            stack.preflight(wanted);
             Build.ensure(stack.projectDir, stack.home, wanted.keySet(), false, spec.commandLine().getOut());
             stack.converge(wanted, Stack.Mode.UP);
         }

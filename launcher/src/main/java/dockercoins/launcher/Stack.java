@@ -282,10 +282,10 @@ final class Stack {
     }
 
     /** Published ports of replicas about to start must be free: checked before anything starts. */
-    private void preflight(Map<Service, Integer> todo) {
+    void preflight(Map<Service, Integer> todo) {
         for (var e : todo.entrySet()) {
             Service s = e.getKey();
-            if (!s.published() || e.getValue() < 1) continue;
+            if (s == Service.REDIS || !s.published() || e.getValue() < 1) continue;
             int port = publishedPort(s);
             boolean ours = replicas(s).stream().anyMatch(r -> r.index() == 1 && r.port() == port && isRunning(r));
             if (!ours && !portFree(port)) {
@@ -323,15 +323,15 @@ final class Stack {
                 toStart.put(i, spec);
             }
         }
+        if (!recreated.isEmpty() && s == Service.WORKER && mode == Mode.REFRESH) {
+            out.println(" Note: workers learn the rng and hasher addresses when they start, so "
+                    + recreated.size() + " worker(s) restart gracefully (each flushes its pending count first)");
+        }
         stop(toStop);
         for (Replica r : toRemove) {
             deleteState(r);
             deleteQuietly(logFile(r.service(), r.index()));
             status(r, "Removed");
-        }
-        if (!recreated.isEmpty() && s == Service.WORKER && mode == Mode.REFRESH) {
-            out.println(" Note: workers learn the rng and hasher addresses when they start, so "
-                    + recreated.size() + " worker(s) restarted gracefully (their pending count was flushed first)");
         }
         for (var e : toStart.entrySet()) {
             Replica previous = byIndex.get(e.getKey());

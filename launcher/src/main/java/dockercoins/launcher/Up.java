@@ -55,6 +55,7 @@ final class Up implements Callable<Integer> {
         Map<Service, Integer> wanted = wanted(stack, services, scales);
         List<Replica> before = stack.replicas();
         try (AutoCloseable lock = stack.lock()) {
+            stack.preflight(wanted);
             Build.ensure(stack.projectDir, stack.home, wanted.keySet(), build, out);
             stack.converge(wanted, Stack.Mode.UP);
         }
