@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -127,7 +127,7 @@ public final class WebUi {
             System.exit(2);
             return;
         }
-        var redis = new JedisPooled(settings.redisUrl());
+        var redis = RedisClient.create(settings.redisUrl());
         var server = start(settings, redis);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.stop(0);

@@ -1,0 +1,98 @@
+package dockercoins.webui;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import redis.clients.jedis.Jedis;
+import redis.embedded.core.ExecutableProvider;
+
+/** A real redis-server on a free port: the one on PATH, else the binary shipped in embedded-redis. */
+final class TestRedis implements AutoCloseable {
+    final int port = freePort();
+    private Process process;
+
+    TestRedis() {
+        start();
+    }
+
+    URI url() {
+        return URI.create("redis://127.0.0.1:" + port);
+    }
+
+    /** Runs commands on a new connection, so that a restart of the server leaves no stale one behind. */
+    <T> T call(Function<Jedis, T> commands) {
+        try (var jedis = new Jedis("127.0.0.1", port)) {
+            return commands.apply(jedis);
+        }
+    }
+
+    /** Starts (or restarts, on the same port) and waits until it answers PING. */
+    void start() {
+        try {
+            process = new ProcessBuilder(binary(), "--port", String.valueOf(port), "--bind", "127.0.0.1",
+                    "--save", "", "--appendonly", "no")
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Instant deadline = Instant.now().plusSeconds(10);
+        while (true) {
+            try (var jedis = new Jedis("127.0.0.1", port)) {
+                jedis.ping();
+                return;
+            } catch (RuntimeException e) {
+                if (Instant.now().isAfter(deadline) || !process.isAlive()) throw new IllegalStateException("redis-server did not start", e);
+                sleep(Duration.ofMillis(50));
+            }
+        }
+    }
+
+    void stop() {
+        if (process == null) return;
+        process.destroy();
+        try {
+            if (!process.waitFor(5, TimeUnit.SECONDS)) process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        process = null;
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private static String binary() throws IOException {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            Path candidate = Path.of(dir, "redis-server");
+            if (Files.isExecutable(candidate)) return candidate.toString();
+        }
+        return ExecutableProvider.newJarResourceProvider().get().getAbsolutePath();
+    }
+
+    static int freePort() {
+        try (var socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,225 @@
+package dockercoins.webui;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.RedisClient;
+
+class WebUiTest {
+    @TempDir
+    static Path tmp;
+    static Path files;
+    static TestRedis redisServer;
+    static RedisClient webuiRedis;
+    static HttpServer server;
+    static final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() throws IOException {
+        files = Files.createDirectories(tmp.resolve("files"));
+        Files.writeString(tmp.resolve("secret.txt"), "outside FILES_DIR");
+        redisServer = new TestRedis();
+        webuiRedis = RedisClient.create(redisServer.url());
+        server = WebUi.start(new WebUi.Settings(new InetSocketAddress("127.0.0.1", 0), redisServer.url(), files), webuiRedis);
+    }
+
+    @AfterAll
+    static void stop() {
+        server.stop(0);
+        webuiRedis.close();
+        redisServer.close();
+    }
+
+    @BeforeEach
+    void emptyRedis() {
+        redisServer.call(Jedis::flushAll);
+    }
+
+    @Test
+    void root_redirects_to_the_page() throws Exception {
+        var response = get("/");
+        assertEquals(302, response.statusCode());
+        assertEquals("/index.html", response.headers().firstValue("Location").orElseThrow());
+    }
+
+    @Test
+    void json_gives_zero_hashes_and_coins_before_any_work() throws Exception {
+        var response = get("/json");
+        assertEquals(200, response.statusCode());
+        assertEquals("application/json; charset=utf-8", response.headers().firstValue("Content-Type").orElseThrow());
+        var matcher = Pattern.compile("\\{\"coins\": 0, \"hashes\": 0, \"now\": (\\d+\\.\\d+)}").matcher(response.body());
+        assertTrue(matcher.matches(), response.body());
+        double now = Double.parseDouble(matcher.group(1));
+        assertTrue(Math.abs(now - System.currentTimeMillis() / 1000.0) < 5, "now is unix seconds: " + now);
+    }
+
+    @Test
+    void json_counts_coins_in_the_wallet_and_the_hashes_counter() throws Exception {
+        redisServer.call(jedis -> {
+            jedis.incrBy("hashes", 42);
+            jedis.incrBy("hashes", 100);
+            return jedis.hset("wallet", Map.of("0abc", "bytes1", "0def", "bytes2", "0123", "bytes3"));
+        });
+        var body = get("/json").body();
+        assertTrue(body.matches("\\{\"coins\": 3, \"hashes\": 142, \"now\": \\d+\\.\\d+}"), body);
+    }
+
+    @Test
+    void json_answers_503_with_a_json_error_while_redis_is_down_and_recovers_when_it_is_back() throws Exception {
+        redisServer.stop();
+        try {
+            var response = get("/json");
+            assertEquals(503, response.statusCode());
+            assertEquals("application/json; charset=utf-8", response.headers().firstValue("Content-Type").orElseThrow());
+            assertTrue(response.body().matches("\\{\"error\": \"redis unavailable: [^\"\\\\]*\"}"), response.body());
+        } finally {
+            redisServer.start();
+        }
+        redisServer.call(jedis -> jedis.incrBy("hashes", 7));
+        Instant deadline = Instant.now().plusSeconds(10);
+        HttpResponse<String> response = get("/json");
+        while (response.statusCode() != 200 && Instant.now().isBefore(deadline)) {
+            TestRedis.sleep(Duration.ofMillis(100));
+            response = get("/json");
+        }
+        assertEquals(200, response.statusCode(), response.body());
+        assertTrue(response.body().contains("\"hashes\": 7,"), response.body());
+    }
+
+    @Test
+    void serves_files_from_files_dir_and_a_changed_file_live() throws Exception {
+        Files.writeString(files.resolve("page.html"), "<p>one</p>");
+        assertEquals("<p>one</p>", get("/page.html").body());
+        Files.writeString(files.resolve("page.html"), "<p>two</p>");
+        var response = get("/page.html");
+        assertEquals(200, response.statusCode());
+        assertEquals("<p>two</p>", response.body());
+        assertEquals(404, get("/missing.html").statusCode());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/../secret.txt", "/%2e%2e/secret.txt", "/..%2fsecret.txt", "/%2e%2e%2fsecret.txt",
+            "/sub/../../secret.txt", "/..%5csecret.txt", "/%2e%2e%5csecret.txt"})
+    void paths_outside_files_dir_are_not_found(String path) throws IOException {
+        // A raw request line: an HTTP client library would normalise the dots away.
+        try (var socket = new Socket("127.0.0.1", server.getAddress().getPort())) {
+            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(response.startsWith("HTTP/1.1 404 "), response);
+            assertTrue(!response.contains("outside FILES_DIR"), response);
+        }
+    }
+
+    @Test
+    void the_process_logs_its_port_and_each_request_and_stops_quickly_on_sigterm() throws Exception {
+        int port = TestRedis.freePort();
+        Process process = webui(Map.of("PORT", String.valueOf(port), "REDIS_URL", redisServer.url().toString(),
+                "FILES_DIR", files.toString()));
+        try {
+            var out = lines(process);
+            List<String> lines = new ArrayList<>();
+            assertTrue(readUntil(out, lines, "WEBUI running on port " + port), String.join("\n", lines));
+            var response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/json")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, response.statusCode());
+            assertTrue(readUntil(out, lines, "\"GET /json HTTP/1.1\" 200 -"), String.join("\n", lines));
+            String accessLine = lines.getLast();
+            assertTrue(accessLine.matches("127\\.0\\.0\\.1 - - \\[[^]]+] \"GET /json HTTP/1\\.1\" 200 -"), accessLine);
+
+            long start = System.nanoTime();
+            process.destroy(); // SIGTERM
+            assertTrue(process.waitFor(5, TimeUnit.SECONDS));
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(millis < 2000, "stopped in " + millis + " ms");
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "PORT|abc|PORT must be a port number (0-65535), got \"abc\"",
+            "PORT|70000|PORT must be a port number (0-65535), got \"70000\"",
+            "REDIS_URL|http://redis:6379|REDIS_URL must look like redis://[:password@]host[:port][/db], got \"http://redis:6379\"",
+            "REDIS_URL|redis://redis:port|REDIS_URL must look like redis://[:password@]host[:port][/db], got \"redis://redis:port\"",
+            "FILES_DIR|/no/such/dir|FILES_DIR must be a directory, got \"/no/such/dir\"",
+    })
+    void a_malformed_setting_stops_start_up_with_one_line_naming_it(String name, String value, String message) throws Exception {
+        var env = new java.util.HashMap<>(Map.of("PORT", "0", "REDIS_URL", "redis://127.0.0.1:1", "FILES_DIR", files.toString()));
+        env.put(name, value);
+        Process process = webui(env);
+        try {
+            assertTrue(process.waitFor(20, TimeUnit.SECONDS));
+            assertEquals(2, process.exitValue());
+            String stderr = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(message + "\n", stderr);
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    static Process webui(Map<String, String> env) throws IOException {
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        var builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), WebUi.class.getName());
+        builder.environment().put("BIND_ADDRESS", "127.0.0.1");
+        builder.environment().putAll(env);
+        return builder.start();
+    }
+
+    /** The process's stdout, line by line, read by a thread so that waiting for a line can time out. */
+    static BlockingQueue<String> lines(Process process) {
+        var queue = new LinkedBlockingQueue<String>();
+        Thread.ofVirtual().start(() -> new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))
+                .lines().forEach(queue::add));
+        return queue;
+    }
+
+    static boolean readUntil(BlockingQueue<String> out, List<String> lines, String text) throws InterruptedException {
+        Instant deadline = Instant.now().plusSeconds(20);
+        while (Instant.now().isBefore(deadline)) {
+            String line = out.poll(Duration.between(Instant.now(), deadline).toMillis(), TimeUnit.MILLISECONDS);
+            if (line == null) return false;
+            lines.add(line);
+            if (line.contains(text)) return true;
+        }
+        return false;
+    }
+
+    static HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path))
+                .timeout(Duration.ofSeconds(10)).build();
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+}
