@@ -25,8 +25,11 @@ import redis.clients.jedis.exceptions.JedisException;
 public final class Worker {
 
     private static final Duration RESTART_WAIT = Duration.ofSeconds(10);
+    // A hung peer becomes an error and a restart, not a stuck worker; 30 s leaves room for rng's
+    // queue (0.1 s per waiting worker) even with hundreds of workers.
     private static final int HTTP_TIMEOUT_MS = 30_000;
 
+    // Not static: DEBUG must set the log level before the first LoggerFactory call.
     private final Logger log = LoggerFactory.getLogger(Worker.class);
     private final Settings settings;
     private final RedisClient redis;
