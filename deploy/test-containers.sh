@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# The container test: builds the images with compose.yaml and runs the workshop's Compose
+# chapter against real containers (see docs/containers.md).
+#
+#   deploy/test-containers.sh            # from the repo root; as root if no engine answers yet
+#
+# Uses the Docker engine that answers at $DOCKER_HOST (or /var/run/docker.sock); if none does,
+# brings one up with ../shared/containers/engine-up (podman + docker-compose 1.29) and brings
+# it down again at the end. Needs ports 8000-8002 free. Prints one PASS/FAIL line per check and
+# ends with "N passed, M failed"; exit status 1 if any check failed. About 3-5 minutes.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+export COMPOSE_PROJECT_NAME=${COMPOSE_PROJECT_NAME:-dctest}   # never the user's own stack
+passed=0 failed=0 started_engine=
+pass() { echo "PASS: $*"; passed=$((passed + 1)); }
+fail() { echo "FAIL: $*"; failed=$((failed + 1)); }
+check() { local what=$1; shift; if "$@"; then pass "$what"; else fail "$what"; fi; }
+note() { echo "---- $*"; }
+
+engine_answers() {
+  local host=${DOCKER_HOST:-unix:///var/run/docker.sock}
+  case $host in
+    unix://*) curl -sf --max-time 3 --unix-socket "${host#unix://}" http://d/_ping >/dev/null 2>&1 ;;
+    tcp://*) curl -sf --max-time 3 "http://${host#tcp://}/_ping" >/dev/null 2>&1 ;;
+    *) return 1 ;;
+  esac
+}
+if ! engine_answers; then
+  up=../shared/containers/engine-up
+  if [ -x "$up" ] && [ "$(id -u)" = 0 ]; then
+    note "no Docker engine answers: bringing one up with $up (first time about 2 minutes)"
+    if env_line=$(timeout 420 "$up"); then eval "$env_line"; started_engine=1; fi
+  fi
+fi
+if ! engine_answers; then
+  fail "a Docker engine answers (none at ${DOCKER_HOST:-/var/run/docker.sock}, and engine-up was not usable)"
+  echo "$passed passed, $failed failed"; exit 1
+fi
+if command -v docker-compose >/dev/null; then compose_cmd=(docker-compose); else compose_cmd=(docker compose); fi
+compose() { timeout "${T:-120}" "${compose_cmd[@]}" "$@"; }
+
+cleanup() {
+  compose down --remove-orphans >/dev/null 2>&1
+  if [ -n "$started_engine" ] && [ -z "${KEEP_ENGINE:-}" ]; then ../shared/containers/engine-down >/dev/null 2>&1; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# --- helpers -------------------------------------------------------------------------------
+json() { curl -s --max-time 3 http://127.0.0.1:8000/json; }
+field() { sed -nE "s/.*\"$1\": *([0-9.]+).*/\1/p"; }
+# hashes per second on the web UI's counter over $1 seconds (prints the rate, or nothing)
+rate() {
+  local j1 j2
+  j1=$(json) || return 1; sleep "$1"; j2=$(json) || return 1
+  awk -v h1="$(field hashes <<<"$j1")" -v t1="$(field now <<<"$j1")" \
+      -v h2="$(field hashes <<<"$j2")" -v t2="$(field now <<<"$j2")" \
+      'BEGIN { if (t2 > t1) printf "%.2f", (h2 - h1) / (t2 - t1) }'
+}
+between() { awk -v x="$1" -v lo="$2" -v hi="$3" 'BEGIN { exit !(x != "" && x >= lo && x <= hi) }'; }
+# wait up to $1 seconds for a command to succeed
+await() { local deadline=$((SECONDS + $1)); shift; until "$@"; do [ $SECONDS -ge $deadline ] && return 1; sleep 1; done; }
+hashes() { json | field hashes; }
+logs_show() { compose logs --tail "$1" "${@:3}" 2>/dev/null | grep -q -- "$2"; }
+running_workers() { compose ps worker 2>/dev/null | grep -c ' Up '; }
+port_free() { ! curl -s --max-time 2 -o /dev/null "http://127.0.0.1:$1/"; }
+
+# --- the workshop's Compose chapter -------------------------------------------------------
+check "ports 8000, 8001 and 8002 are free" eval 'port_free 8000 && port_free 8001 && port_free 8002'
+compose down --remove-orphans >/dev/null 2>&1
+
+note "docker-compose build"
+t0=$SECONDS
+if T=480 compose build >/tmp/dctest-build.log 2>&1; then pass "docker-compose build ($((SECONDS - t0)) s)"
+else fail "docker-compose build (log: /tmp/dctest-build.log)"; tail -20 /tmp/dctest-build.log; echo "$passed passed, $failed failed"; exit 1; fi
+
+for s in rng hasher worker webui; do
+  user=$(docker ${DOCKER_HOST:+-H "$DOCKER_HOST"} image inspect -f '{{.Config.User}}' "${COMPOSE_PROJECT_NAME}_$s" 2>/dev/null)
+  check "$s image runs as a non-root user ($user)" test -n "$user" -a "${user%%:*}" != 0 -a "${user%%:*}" != root
+done
+
+note "docker-compose up -d"
+check "docker-compose up -d" eval 'compose up -d >/tmp/dctest-up.log 2>&1'
+ps_out=$(compose ps 2>&1); echo "$ps_out"
+for s in rng hasher webui redis worker; do
+  check "ps shows $s Up" grep -q -E "_${s}_1 .* Up" <<<"$ps_out"
+done
+for p in 8001 8002 8000; do check "ps shows port $p->80" grep -q "$p->80/tcp" <<<"$ps_out"; done
+check "rng answers on 8001: RNG running on <hostname>" await 30 eval 'curl -s --max-time 2 http://127.0.0.1:8001/ | grep -q "^RNG running on "'
+check "hasher answers on 8002: HASHER running on <hostname>" await 30 eval 'curl -s --max-time 2 http://127.0.0.1:8002/ | grep -q "^HASHER running on "'
+check "webui serves the page from the ./webui/files/ volume (15px)" await 30 eval 'curl -s --max-time 2 http://127.0.0.1:8000/index.html | grep -q 15px'
+check "logs --tail 10 shows 'units of work done'" await 60 logs_show 10 "units of work done, updating hash counter"
+compose logs --tail 10 worker 2>/dev/null | tail -3
+
+await 30 eval '[ "$(hashes)" -gt 0 ] 2>/dev/null' || true
+r1=$(rate 12)
+check "one worker: $r1 hashes/s (expected 3.3 +-20%)" between "$r1" 2.64 3.96
+
+note "docker-compose up -d --scale worker=3"
+check "up -d --scale worker=3" eval 'compose up -d --scale worker=3 >/dev/null 2>&1'
+check "3 workers running" await 30 eval '[ "$(running_workers)" -eq 3 ]'
+await 30 logs_show 50 "units of work done" worker || true
+sleep 3
+r3=$(rate 12)
+check "three workers: $r3 hashes/s (expected about 10: 8-12)" between "$r3" 8 12
+
+note "docker-compose stop hasher, then start hasher"
+t0=$(date +%s%N)
+compose stop hasher >/dev/null 2>&1
+stop_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+check "hasher stops on SIGTERM in ${stop_ms} ms (< 5000: the JVM got the signal)" test "$stop_ms" -lt 5000
+check "workers log 'Waiting 10s and restarting.'" await 30 logs_show 30 "Waiting 10s and restarting." worker
+h0=$(hashes)
+compose start hasher >/dev/null 2>&1
+check "workers resume after hasher restarts (hashes grow past $h0 + 10)" await 60 eval '[ "$(hashes)" -gt $((h0 + 10)) ] 2>/dev/null'
+
+note "docker-compose down"
+check "docker-compose down" eval 'compose down --remove-orphans >/dev/null 2>&1'
+left=$(docker ${DOCKER_HOST:+-H "$DOCKER_HOST"} ps -a -q --filter "label=com.docker.compose.project=$COMPOSE_PROJECT_NAME" 2>/dev/null | wc -l)
+check "down leaves no container ($left left)" test "$left" -eq 0
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
