@@ -49,6 +49,14 @@ final class Build {
         }
     }
 
+    static void requireJars(Path projectDir, Collection<Service> services) {
+        for (Service s : services) {
+            if (s != Service.REDIS && !Files.isRegularFile(jar(projectDir, s))) {
+                throw new LaunchException(projectDir.relativize(jar(projectDir, s)) + " is missing: run without --no-build");
+            }
+        }
+    }
+
     static void ensure(Path projectDir, Path home, Collection<Service> services, boolean force, PrintWriter out) {
         List<Service> todo = services.stream()
                 .filter(s -> s != Service.REDIS)

@@ -38,6 +38,9 @@ final class Up implements Callable<Integer> {
     @Option(names = "--build", description = "Build the jars even if they are newer than their sources.")
     boolean build;
 
+    @Option(names = "--no-build", description = "Never build: use the jars as they are (they must exist).")
+    boolean noBuild;
+
     @Option(names = "--no-color", description = "Print the logs without colours.")
     boolean noColor;
 
@@ -56,7 +59,12 @@ final class Up implements Callable<Integer> {
         List<Replica> before = stack.replicas();
         try (AutoCloseable lock = stack.lock()) {
             stack.preflight(wanted);
-            Build.ensure(stack.projectDir, stack.home, wanted.keySet(), build, out);
+            if (build && noBuild) throw new LaunchException("--build and --no-build exclude each other");
+            if (noBuild) {
+                Build.requireJars(stack.projectDir, wanted.keySet());
+            } else {
+                Build.ensure(stack.projectDir, stack.home, wanted.keySet(), build, out);
+            }
             stack.converge(wanted, Stack.Mode.UP);
         }
         if (detach) return 0;

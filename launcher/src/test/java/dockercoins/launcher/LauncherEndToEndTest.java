@@ -1,0 +1,323 @@
+package dockercoins.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The workshop's Compose lab, driven through the real {@code ./dockercoins} script and the real
+ * service jars, on ports other than 8000-8002 and under its own project name, so a user's stack
+ * is never touched. Runs after package (failsafe), about a minute and a half. After the first
+ * {@code up -d}, {@code --no-build} keeps a teammate's edit in progress from rebuilding jars mid-test.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LauncherEndToEndTest {
+    private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(3);
+    private static final Pattern HASHES = Pattern.compile("\"hashes\"\\s*:\\s*(\\d+)");
+
+    private final Path projectDir = Path.of("").toAbsolutePath().getParent();
+    private final String project = "e2e" + ProcessHandle.current().pid();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private int base;
+    private final List<Long> pids = new ArrayList<>();
+    private final List<Integer> ports = new ArrayList<>();
+
+    record Result(int exit, String out, String err) {
+    }
+
+    @BeforeAll
+    void pick_free_ports() throws IOException {
+        for (int candidate = 20000 + (int) (ProcessHandle.current().pid() % 200) * 10; ; candidate += 10) {
+            if (free(candidate) && free(candidate + 1) && free(candidate + 2)) {
+                base = candidate;
+                return;
+            }
+        }
+    }
+
+    @AfterAll
+    void down_whatever_happened() throws Exception {
+        dockercoins("down");
+    }
+
+    @Test
+    @Order(1)
+    void up_detached_starts_the_stack() throws Exception {
+        Result up = dockercoins("up", "-d");
+        assertEquals(0, up.exit(), up.out() + up.err());
+        for (String service : List.of("redis", "rng", "hasher", "webui", "worker")) {
+            assertTrue(up.out().contains(project + "-" + service + "-1"), up.out());
+        }
+    }
+
+    @Test
+    @Order(2)
+    void ps_lists_five_services_with_their_ports() throws Exception {
+        Result ps = dockercoins("ps");
+        assertEquals(0, ps.exit(), ps.err());
+        List<String> lines = ps.out().lines().toList();
+        assertEquals(6, lines.size(), ps.out());
+        assertTrue(lines.get(0).matches("NAME\\s+SERVICE\\s+STATUS\\s+PID\\s+PORTS"), lines.get(0));
+        assertTrue(ps.out().contains("127.0.0.1:" + base), ps.out());
+        assertTrue(ps.out().contains("127.0.0.1:" + (base + 1)), ps.out());
+        assertTrue(ps.out().contains("127.0.0.1:" + (base + 2)), ps.out());
+        for (String line : lines.subList(1, lines.size())) {
+            assertTrue(line.contains(" Up "), line);
+        }
+        recordPidsAndPorts();
+    }
+
+    @Test
+    @Order(3)
+    void logs_tail_shows_units_of_work_done() throws Exception {
+        await(Duration.ofSeconds(30), "worker logs 'units of work done'",
+                () -> dockercoinsQuietly("logs", "--tail", "10").contains("units of work done"));
+        Result logs = dockercoins("logs", "--tail", "10", "worker");
+        assertTrue(logs.out().lines().allMatch(l -> l.startsWith("worker-1  | ")), logs.out());
+        assertTrue(logs.out().lines().count() <= 10, logs.out());
+    }
+
+    @Test
+    @Order(4)
+    void logs_follow_streams_new_lines() throws Exception {
+        Process follow = start("logs", "--follow", "--tail", "0", "worker");
+        try {
+            BlockingQueue<String> lines = lines(follow.getInputStream());
+            String line = lines.poll(15, TimeUnit.SECONDS);
+            assertTrue(line != null && line.startsWith("worker-1  | ") && line.contains("units of work done"),
+                    "a new line within 15 s, got " + line);
+        } finally {
+            follow.destroy();
+            follow.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    @Order(5)
+    void one_worker_mines_about_3_3_hashes_per_second() throws Exception {
+        double rate = rate();
+        assertTrue(rate > 3.3 * 0.85 && rate < 3.3 * 1.15, "hashes/s with 1 worker: " + rate);
+    }
+
+    @Test
+    @Order(6)
+    void two_workers_mine_about_twice_as_much() throws Exception {
+        Result up = dockercoins("up", "-d", "--no-build", "--scale", "worker=2");
+        assertEquals(0, up.exit(), up.err());
+        assertTrue(up.out().contains(project + "-worker-1  ") && up.out().contains("Running"), up.out());
+        await(Duration.ofSeconds(30), "worker-2 logs its work",
+                () -> dockercoinsQuietly("logs", "--tail", "20").contains("worker-2  | "));
+        double rate = rate();
+        assertTrue(rate > 6.6 * 0.85 && rate < 6.6 * 1.15, "hashes/s with 2 workers: " + rate);
+    }
+
+    @Test
+    @Order(7)
+    void ten_workers_are_capped_by_rng_near_ten() throws Exception {
+        Result up = dockercoins("up", "-d", "--no-build", "--scale", "worker=10");
+        assertEquals(0, up.exit(), up.err());
+        assertEquals(8, up.out().lines().filter(l -> l.matches(".*-worker-\\d+\\s+Started")).count(), up.out());
+        recordPidsAndPorts();
+        await(Duration.ofSeconds(30), "worker-10 logs its work",
+                () -> dockercoinsQuietly("logs", "--tail", "50", "worker").contains("worker-10 | "));
+        double rate = rate();
+        assertTrue(rate > 8.5 && rate <= 10.5, "hashes/s with 10 workers: " + rate);
+    }
+
+    @Test
+    @Order(8)
+    void rng_answers_slowly_under_load_while_hasher_is_fast() throws Exception {
+        double rng = medianSeconds(base + 1);
+        double hasher = medianSeconds(base + 2);
+        assertTrue(rng >= 0.45, "rng GET / took " + rng + " s");
+        assertTrue(hasher < 0.030, "hasher GET / took " + hasher + " s");
+    }
+
+    @Test
+    @Order(9)
+    void scaling_back_to_one_stops_the_other_nine() throws Exception {
+        Result up = dockercoins("up", "-d", "--no-build", "--scale", "worker=1");
+        assertEquals(0, up.exit(), up.err());
+        assertEquals(9, up.out().lines().filter(l -> l.matches(".*-worker-\\d+\\s+Removed")).count(), up.out());
+        Result ps = dockercoins("ps", "worker");
+        assertEquals(2, ps.out().lines().count(), ps.out());
+    }
+
+    @Test
+    @Order(10)
+    void down_leaves_no_process_and_no_open_port() throws Exception {
+        recordPidsAndPorts();
+        Result down = dockercoins("down");
+        assertEquals(0, down.exit(), down.err());
+        for (long pid : pids) {
+            assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "pid " + pid + " still alive");
+        }
+        Path stackDir = projectDir.resolve(".dockercoins").resolve(project);
+        await(Duration.ofSeconds(5), "no supervisor left", () -> ProcessHandle.allProcesses()
+                .noneMatch(p -> String.join(" ", p.info().arguments().orElse(new String[0])).contains(stackDir.toString())));
+        for (int port : ports) assertFalse(Stack.accepts(port), "port " + port + " still open");
+        assertFalse(Files.exists(stackDir.resolve("state")));
+    }
+
+    // ---- helpers -------------------------------------------------------------------------
+
+    /** Hashes per second from webui's /json, between two counter changes at least 8 s apart. */
+    private double rate() throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
+        long first = hashes();
+        long h1 = first;
+        while ((h1 = hashes()) == first) {
+            if (System.nanoTime() > deadline) fail("the hash counter did not move");
+            Thread.sleep(50);
+        }
+        long t1 = System.nanoTime();
+        Thread.sleep(8_000);
+        long before = hashes();
+        long h2;
+        while ((h2 = hashes()) == before) {
+            if (System.nanoTime() > deadline) fail("the hash counter stopped moving");
+            Thread.sleep(50);
+        }
+        long t2 = System.nanoTime();
+        return (h2 - h1) / ((t2 - t1) / 1e9);
+    }
+
+    private long hashes() throws Exception {
+        String json = get(base, "/json").body();
+        Matcher m = HASHES.matcher(json);
+        assertTrue(m.find(), json);
+        return Long.parseLong(m.group(1));
+    }
+
+    private HttpResponse<String> get(int port, String path) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(10)).build();
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    private double medianSeconds(int port) throws Exception {
+        List<Double> times = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            long t = System.nanoTime();
+            HttpResponse<String> response = get(port, "/");
+            times.add((System.nanoTime() - t) / 1e9);
+            assertEquals(200, response.statusCode());
+        }
+        Collections.sort(times);
+        return times.get(2);
+    }
+
+    /** Every pid and port the stack's state names, so down can be checked against them. */
+    private void recordPidsAndPorts() throws IOException {
+        Path state = projectDir.resolve(".dockercoins").resolve(project).resolve("state");
+        try (Stream<Path> files = Files.list(state)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".properties")).toList()) {
+                Properties p = new Properties();
+                try (InputStream in = Files.newInputStream(f)) {
+                    p.load(in);
+                }
+                pids.add(Long.parseLong(p.getProperty("pid")));
+                int port = Integer.parseInt(p.getProperty("port"));
+                if (port > 0) ports.add(port);
+            }
+        }
+    }
+
+    private ProcessBuilder builder(String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(projectDir.resolve("dockercoins").toString());
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(projectDir.toFile());
+        Map<String, String> env = pb.environment();
+        env.put("DOCKERCOINS_PORT_BASE", Integer.toString(base));
+        env.put("DOCKERCOINS_PROJECT_NAME", project);
+        for (String knob : Stack.KNOBS) env.remove(knob);
+        return pb;
+    }
+
+    private Process start(String... args) throws IOException {
+        return builder(args).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    }
+
+    private Result dockercoins(String... args) throws Exception {
+        Path err = Files.createTempFile("dockercoins", ".err");
+        try {
+            Process p = builder(args).redirectError(err.toFile()).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(COMMAND_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                fail("./dockercoins " + String.join(" ", args) + " did not finish");
+            }
+            return new Result(p.exitValue(), out, Files.readString(err));
+        } finally {
+            Files.deleteIfExists(err);
+        }
+    }
+
+    private String dockercoinsQuietly(String... args) {
+        try {
+            return dockercoins(args).out();
+        } catch (Exception e) {
+            return "";
+        }
+    }
+
+    private static BlockingQueue<String> lines(InputStream in) {
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        Thread.ofVirtual().start(() -> {
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = reader.readLine()) != null) lines.add(line);
+            } catch (IOException e) {
+                // the process ended
+            }
+        });
+        return lines;
+    }
+
+    private static void await(Duration timeout, String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) fail("timed out waiting until " + what);
+            Thread.sleep(200);
+        }
+    }
+
+    private static boolean free(int port) {
+        return !Stack.accepts(port);
+    }
+}
