@@ -75,7 +75,7 @@ public final class Rng {
     }
 
     /** Why "/n" asks for no byte count that rng serves, or null when it does. */
-    static String problemWith(String path) {
+    private static String problemWith(String path) {
         String n = path.substring(1);
         if (!n.matches("-?[0-9]+")) return " is not a number of bytes: ask for a whole number, e.g. /32";
         if (n.startsWith("-")) return " is negative: ask for 0 to " + MAX_BYTES + " bytes";
