@@ -42,4 +42,7 @@ for i in range(5):
     runs.append((first_log - t0, first_rng[0] - t0, int(rss) / 1024))
     print("run %d: first log %.3f s, first GET /32 %.3f s, RSS %.1f MB" % (i + 1, *runs[-1]), flush=True)
 med = lambda k: sorted(r[k] for r in runs)[len(runs) // 2]
+low = lambda k: min(r[k] for r in runs)
 print("median: first log %.3f s, first GET /32 %.3f s, RSS %.1f MB" % (med(0), med(1), med(2)))
+print("best:   first log %.3f s, first GET /32 %.3f s, RSS %.1f MB" % (low(0), low(1), low(2)))
+print("load average: " + open("/proc/loadavg").read().strip())
