@@ -77,6 +77,9 @@ final class Bench implements Callable<Integer> {
             description = "Seconds measured at each lab step (default: 20, or 3 with --quick); turbo steps take half.")
     Integer stepSeconds;
 
+    @Option(names = "--no-build", description = "Use the service jars as they are, even if their sources changed (a missing jar is an error).")
+    boolean noBuild;
+
     @Option(names = "--load-generator", paramLabel = "TOOL",
             description = "What loads rng and hasher for the raw requests/s: wrk, builtin (the JDK's HttpClient) or auto "
                     + "(wrk when installed; default).")
@@ -94,17 +97,18 @@ final class Bench implements Callable<Integer> {
     static final Map<String, Double> ORIGINAL_MEMORY_MB = Map.of("rng", 32.0, "hasher", 32.0, "worker", 32.0,
             "webui", 67.0, "redis", 12.0);
 
+    /** Lab steps as {workers, rng replicas}; warm-ups in milliseconds (new JVMs start and compile). */
     record Plan(List<int[]> lab, int labWarm, int labSeconds, List<Integer> turbo, int turboWarm, int turboSeconds,
                 int rawSeconds, int startupRuns, int idleMillis) {
         static Plan of(boolean quick, Integer step) {
             if (quick) {
                 int s = step != null ? step : 3;
-                return new Plan(List.of(new int[] {1, 1}, new int[] {3, 1}), 2, s, List.of(1, 2), 1, Math.max(2, s / 2 + 1),
+                return new Plan(List.of(new int[] {1, 1}, new int[] {3, 1}), 1000, s, List.of(1, 2), 1500, Math.max(2, s - 1),
                         2, 1, 300);
             }
             int s = step != null ? step : 20;
             return new Plan(List.of(new int[] {1, 1}, new int[] {2, 1}, new int[] {3, 1}, new int[] {5, 1}, new int[] {10, 1},
-                    new int[] {10, 2}, new int[] {10, 3}), 5, s, List.of(1, 2, 4, 8), 3, Math.max(2, s / 2), 10, 5, 1000);
+                    new int[] {10, 2}, new int[] {10, 3}), 5000, s, List.of(1, 2, 4, 8), 4000, Math.max(2, s / 2), 10, 5, 1000);
         }
 
         int maxLabWorkers() {
@@ -161,7 +165,15 @@ final class Bench implements Callable<Integer> {
         report.about.put("ports", "webui " + portBase + ", rng " + (portBase + 1) + ", hasher " + (portBase + 2));
         report.about.put("results", results.toString());
 
-        Build.ensure(projectDir, projectDir.resolve(".dockercoins"), Launcher.all(), false, console);
+        if (noBuild) {
+            for (Service s : Launcher.all()) {
+                if (s != Service.REDIS && !Files.isRegularFile(Build.jar(projectDir, s))) {
+                    throw new LaunchException(projectDir.relativize(Build.jar(projectDir, s)) + " is missing: run without --no-build");
+                }
+            }
+        } else {
+            Build.ensure(projectDir, projectDir.resolve(".dockercoins"), Launcher.all(), false, console);
+        }
         console.println("Benchmarking DockerCoins (" + (quick ? "quick" : "full, about 5 minutes") + ") on ports "
                 + portBase + "-" + (portBase + 2) + "; results in " + results);
         console.flush();
@@ -347,8 +359,8 @@ final class Bench implements Callable<Integer> {
                     Double.NaN, hasherMs.size(), ten ? 3.8 : Double.NaN, Goal.NONE);
             report.add(key + ".hasher_get_p99_ms", "lab", name + ": hasher GET / p99", Probes.quantile(hasherMs, 0.99), "ms",
                     Double.NaN, hasherMs.size(), Double.NaN, Goal.NONE);
-            progress.done(String.format(Locale.ROOT, "lab %-20s %6.2f hashes/s ±%.2f (ideal %.2f); rng GET / p50 %.0f ms p99 %.0f ms;"
-                            + " hasher GET / p50 %.1f ms p99 %.1f ms", name, w.rate(), w.spread(), ideal,
+            progress.done(String.format(Locale.ROOT, "lab   %-19s %6.2f hashes/s %s(ideal %.2f); rng GET / p50 %.0f ms p99 %.0f ms;"
+                            + " hasher GET / p50 %.1f ms p99 %.1f ms", name, w.rate(), plusMinus(w.spread()), ideal,
                     Probes.quantile(rngMs, 0.5), Probes.quantile(rngMs, 0.99),
                     Probes.quantile(hasherMs, 0.5), Probes.quantile(hasherMs, 0.99)));
             if (workers == plan.maxLabWorkers() && rng == 1) memory(lab, workers);
@@ -399,13 +411,13 @@ final class Bench implements Callable<Integer> {
                 cpu += w.cpu();
                 cpuWithSupervisors += w.cpu() + w.supervisorCpu();
             }
-            progress.done(String.format(Locale.ROOT, "turbo %-19s %7.0f hashes/s ±%.0f, %.0f hashes per CPU-second (%.2f cores)",
-                    name, w.rate(), w.spread(), perCpu, w.cpu() / w.seconds()));
+            progress.done(String.format(Locale.ROOT, "turbo %-19s %7.0f hashes/s %s, %.0f hashes per CPU-second (%.2f cores)",
+                    name, w.rate(), plusMinus(w.spread()), perCpu, w.cpu() / w.seconds()));
         }
-        report.add("turbo.hashes_per_cpu_s", "turbo", "all steps: hashes per CPU-second (services + redis)", hashes / cpu,
+        report.add("turbo.hashes_per_cpu_s", "turbo", "hashes per CPU-second (services + redis)", hashes / cpu,
                 "h/CPU-s", Double.NaN, plan.turbo().size(), 500, Goal.TEN_TIMES);
         report.add("turbo.hashes_per_cpu_s_with_log_supervisors", "turbo",
-                "all steps: hashes per CPU-second, with the launcher's log supervisors", hashes / cpuWithSupervisors, "h/CPU-s");
+                "hashes per CPU-s, with the log supervisors", hashes / cpuWithSupervisors, "h/CPU-s");
 
         progress.live("raw: stopping the workers");
         turbo.converge(counts(1, 0), Stack.Mode.UP);
@@ -443,8 +455,8 @@ final class Bench implements Callable<Integer> {
                   List<Double> rngMs, List<Double> hasherMs) {
     }
 
-    private Window measure(Stack stack, Probes.Redis redis, String name, int warmSeconds, int seconds, boolean probes) {
-        long warmEnd = System.nanoTime() + Duration.ofSeconds(warmSeconds).toNanos();
+    private Window measure(Stack stack, Probes.Redis redis, String name, int warmMillis, int seconds, boolean probes) {
+        long warmEnd = System.nanoTime() + Duration.ofMillis(warmMillis).toNanos();
         while (System.nanoTime() < warmEnd) {
             progress.live(name + ": warming up " + Math.max(0, (warmEnd - System.nanoTime()) / 1_000_000_000L + 1) + " s");
             pause(200);
@@ -633,6 +645,10 @@ final class Bench implements Callable<Integer> {
         try (ServerSocket s = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
+    }
+
+    private static String plusMinus(double spread) {
+        return Double.isNaN(spread) ? "" : "±" + BenchReport.num(spread) + " ";
     }
 
     private static double median(List<Double> values) {
