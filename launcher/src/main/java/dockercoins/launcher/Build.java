@@ -76,6 +76,11 @@ final class Build {
         ProcessBuilder pb = new ProcessBuilder(command).directory(projectDir.toFile()).redirectErrorStream(true);
         // Maven runs on the launcher's JDK; the toolchains plugin still picks the JDK that compiles.
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        if (Runtime.version().feature() >= 23) {
+            // Maven 3.9 on JDK 24+ warns about sun.misc.Unsafe on every run: Maven's business, not the learner's.
+            String opts = pb.environment().getOrDefault("MAVEN_OPTS", "");
+            pb.environment().put("MAVEN_OPTS", (opts + " --sun-misc-unsafe-memory-access=allow").strip());
+        }
         int code;
         try {
             Files.createDirectories(home);

@@ -66,7 +66,7 @@ class CommandLineTest {
     void an_unknown_verb_gets_one_line_naming_it() {
         Run run = run("upp", "-d");
         assertEquals(2, run.exit());
-        assertOneLine(run, "unknown command \"upp\" (commands: up, ps, logs, stop, start, restart, scale, down)");
+        assertOneLine(run, "unknown command \"upp\" (commands: up, ps, logs, stop, start, restart, scale, down");
     }
 
     @Test

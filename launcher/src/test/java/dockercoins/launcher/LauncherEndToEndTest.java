@@ -153,7 +153,7 @@ class LauncherEndToEndTest {
         assertEquals(8, up.out().lines().filter(l -> l.matches(".*-worker-\\d+\\s+Started")).count(), up.out());
         recordPidsAndPorts();
         await(Duration.ofSeconds(30), "worker-10 logs its work",
-                () -> dockercoinsQuietly("logs", "--tail", "50", "worker").contains("worker-10 | "));
+                () -> dockercoinsQuietly("logs", "--tail", "50", "worker").contains("worker-10  | "));
         double rate = rate();
         assertTrue(rate > 8.5 && rate <= 10.5, "hashes/s with 10 workers: " + rate);
     }
