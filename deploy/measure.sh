@@ -32,7 +32,15 @@ start_ms() { # image port [cmd...]
 }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
+# the engine's own share: start of a container that runs `true` until it has exited
+engine_ms() {
+  local id t0
+  id=$(docker create eclipse-temurin:25-jre true); t0=$(ms)
+  docker start -a "$id" >/dev/null; echo $(($(ms) - t0)); docker rm -f "$id" >/dev/null
+}
 echo "start-up, docker start -> first HTTP response, median of $runs:"
+printf '  %-7s %5s ms (the engine alone: a container running true, start to exit)\n' "engine" \
+  "$(for _ in $(seq "$runs"); do engine_ms; done | median)"
 for s in rng hasher webui; do
   image="${project}_$s"
   read -r -a cmd < <(docker image inspect -f '{{join .Config.Cmd " "}}' "$image")
