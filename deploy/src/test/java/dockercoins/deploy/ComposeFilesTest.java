@@ -40,6 +40,10 @@ class ComposeFilesTest {
         assertEquals(List.of("8000:80"), service(services, "webui").get("ports"));
         assertNull(service(services, "worker").get("ports"), "the worker has no port");
         assertEquals(List.of("./webui/files/:/files/"), service(services, "webui").get("volumes"));
+        for (String name : List.of("rng", "hasher", "webui")) {
+            assertEquals(List.of("net.ipv4.ip_unprivileged_port_start=0"), service(services, name).get("sysctls"),
+                    name + ": the non-root image may bind port 80 under podman too");
+        }
         for (String name : SERVICES) {
             assertNull(service(services, name).get("healthcheck"), "no healthcheck in the base file: " + name);
         }
