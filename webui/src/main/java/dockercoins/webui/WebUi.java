@@ -119,7 +119,7 @@ public final class WebUi {
         exchange.close();
     }
 
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) {
         Settings settings;
         try {
             settings = Settings.fromEnv(System.getenv());
@@ -131,7 +131,14 @@ public final class WebUi {
         var pool = new ConnectionPoolConfig();
         pool.setJmxEnabled(false); // starting JMX for the pool would cost ~0.3 s of start-up and ~10 MB
         var redis = RedisClient.builder().fromURI(settings.redisUrl()).poolConfig(pool).build();
-        var server = start(settings, redis);
+        HttpServer server;
+        try {
+            server = start(settings, redis);
+        } catch (IOException e) { // e.g. the port is taken
+            System.err.println("webui cannot listen on " + settings.address() + ": " + e.getMessage());
+            System.exit(1);
+            return;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.stop(0);
             redis.close();

@@ -190,6 +190,20 @@ class WebUiTest {
         }
     }
 
+    @Test
+    void a_taken_port_stops_start_up_with_one_line() throws Exception {
+        Process process = webui(Map.of("PORT", String.valueOf(server.getAddress().getPort()),
+                "REDIS_URL", redisServer.url().toString(), "FILES_DIR", files.toString()));
+        try {
+            assertTrue(process.waitFor(20, TimeUnit.SECONDS));
+            assertEquals(1, process.exitValue());
+            String stderr = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(stderr.matches("webui cannot listen on .*:" + server.getAddress().getPort() + ": .+\n"), stderr);
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
     static Process webui(Map<String, String> env) throws IOException {
         String java = ProcessHandle.current().info().command().orElseThrow();
         var builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), WebUi.class.getName());
