@@ -41,7 +41,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code ./dockercoins bench}: the scaling lab as a reproducible experiment. It runs its own
- * stack (project {@value #PROJECT}, on free ports, state under .dockercoins/{@value #PROJECT}/)
+ * stack (project {@value #PROJECT}, on free ports, from a copy of the jars in .dockercoins/bench-project/)
  * so a running stack is left alone, measures the lab with its delays, the stack without them
  * ("turbo"), and each service's start-up and memory, then stops everything it started.
  */
@@ -153,6 +153,7 @@ final class Bench implements Callable<Integer> {
         results = (out != null ? out.toAbsolutePath().normalize() : projectDir.resolve(".dockercoins").resolve("bench")
                 .resolve(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(started)));
         Files.createDirectories(results);
+        Path realProject = projectDir;
         portBase = launcher.portBase != null ? launcher.portBase : freePortBase();
         progress = new Progress(console, launcher.colour(false));
 
@@ -174,6 +175,7 @@ final class Bench implements Callable<Integer> {
         } else {
             Build.ensure(projectDir, projectDir.resolve(".dockercoins"), Launcher.all(), false, console);
         }
+        projectDir = snapshot(realProject);
         console.println("Benchmarking DockerCoins (" + (quick ? "quick" : "full, about 5 minutes") + ") on ports "
                 + portBase + "-" + (portBase + 2) + "; results in " + results);
         console.flush();
@@ -230,6 +232,42 @@ final class Bench implements Callable<Integer> {
         }
     }
 
+    /**
+     * The bench runs a copy of the jars (and of webui's files), in .dockercoins/bench-project/: a
+     * teammate's rebuild in the middle of a run would otherwise change the jar under the stack
+     * (the launcher then recreates the replicas, or finds no jar). The copy keeps its class-data
+     * archives from run to run, and its stack state in its own .dockercoins/.
+     */
+    private static Path snapshot(Path project) throws IOException {
+        Path copy = project.resolve(".dockercoins").resolve("bench-project");
+        for (Service s : Launcher.all()) {
+            if (s == Service.REDIS) continue;
+            copyIfChanged(Build.jar(project, s), Build.jar(copy, s));
+        }
+        copyIfChanged(project.resolve("launcher").resolve("target").resolve("lib").resolve("embedded-redis.jar"),
+                copy.resolve("launcher").resolve("target").resolve("lib").resolve("embedded-redis.jar"));
+        Path files = project.resolve("webui").resolve("files");
+        if (Files.isDirectory(files)) {
+            try (var paths = Files.walk(files)) {
+                for (Path f : paths.filter(Files::isRegularFile).toList()) {
+                    copyIfChanged(f, copy.resolve("webui").resolve("files").resolve(files.relativize(f).toString()));
+                }
+            }
+        }
+        Files.createDirectories(copy.resolve("worker"));
+        return copy;
+    }
+
+    private static void copyIfChanged(Path from, Path to) throws IOException {
+        if (!Files.isRegularFile(from)) return;
+        if (Files.isRegularFile(to) && Files.size(to) == Files.size(from)
+                && Files.getLastModifiedTime(to).equals(Files.getLastModifiedTime(from))) return;
+        Files.createDirectories(to.getParent());
+        Path tmp = to.resolveSibling(to.getFileName() + ".tmp");
+        Files.copy(from, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+        Files.move(tmp, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
     private Stack stack(Map<String, String> env) {
         return new Stack(projectDir, PROJECT, portBase, new HashMap<>(env), stackLog);
     }
@@ -263,9 +301,11 @@ final class Bench implements Callable<Integer> {
             List<Double> times = new ArrayList<>();
             List<Double> firstLines = new ArrayList<>();
             Probes.Memory idle = Probes.Memory.NONE;
-            for (int run = 0; run < plan.startupRuns(); run++) {
+            // Full runs start each service once unmeasured: it writes the class-data archive if the jar is new.
+            for (int run = plan.startupRuns() > 1 ? -1 : 0; run < plan.startupRuns(); run++) {
                 progress.live("start-up " + s + ": run " + (run + 1) + "/" + plan.startupRuns());
                 double[] t = startOnce(lab, s, redis, plan.idleMillis());
+                if (run < 0) continue;
                 times.add(t[0]);
                 if (!Double.isNaN(t[1])) firstLines.add(t[1]);
                 idle = new Probes.Memory(t[2], t[3]);

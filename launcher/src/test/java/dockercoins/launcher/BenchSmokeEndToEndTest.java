@@ -82,7 +82,7 @@ class BenchSmokeEndToEndTest {
         assertEquals(900, image.getWidth());
         assertEquals(560, image.getHeight());
 
-        assertFalse(Files.exists(projectDir.resolve(".dockercoins").resolve(Bench.PROJECT).resolve("state")),
+        assertFalse(Files.exists(projectDir.resolve(".dockercoins").resolve("bench-project").resolve(".dockercoins").resolve(Bench.PROJECT).resolve("state")),
                 "the bench's stack state is removed");
         assertTrue(ProcessHandle.current().children().noneMatch(ProcessHandle::isAlive), "no child process left");
     }
