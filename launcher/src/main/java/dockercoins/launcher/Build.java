@@ -49,14 +49,6 @@ final class Build {
         }
     }
 
-    static void requireJars(Path projectDir, Collection<Service> services) {
-        for (Service s : services) {
-            if (s != Service.REDIS && !Files.isRegularFile(jar(projectDir, s))) {
-                throw new LaunchException(projectDir.relativize(jar(projectDir, s)) + " is missing: run without --no-build");
-            }
-        }
-    }
-
     static void ensure(Path projectDir, Path home, Collection<Service> services, boolean force, PrintWriter out) {
         List<Service> todo = services.stream()
                 .filter(s -> s != Service.REDIS)
@@ -72,7 +64,7 @@ final class Build {
                 + "a minute or two); full log in " + projectDir.relativize(home.resolve("build.log")));
         out.flush();
         List<String> command = new ArrayList<>(List.of(mvnw.toString(), "-B", "-ntp", "-pl", modules,
-                "package", "-DskipTests"));
+                "package", "-Dmaven.test.skip=true"));
         ProcessBuilder pb = new ProcessBuilder(command).directory(projectDir.toFile()).redirectErrorStream(true);
         // Maven runs on the launcher's JDK; the toolchains plugin still picks the JDK that compiles.
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));

@@ -76,6 +76,7 @@ final class Stack {
     private final Integer portBaseOption;
     final PrintWriter out;
     private final Set<Integer> portsHandedOut = new HashSet<>();
+    private boolean recreateForRebuiltJars = true;
 
     Stack(Path projectDir, String project, Integer portBaseOption, Map<String, String> env, PrintWriter out) {
         this.projectDir = projectDir;
@@ -312,7 +313,7 @@ final class Stack {
             boolean running = r != null && isRunning(r);
             Spec spec = spec(s, i, port(s, i, r, running));
             if (running) {
-                if (mode != Mode.START && !r.fingerprint().equals(spec.fingerprint())) {
+                if (mode != Mode.START && changed(r, spec)) {
                     toStop.add(r);
                     toStart.put(i, spec);
                     recreated.add(i);
@@ -335,7 +336,7 @@ final class Stack {
         }
         for (var e : toStart.entrySet()) {
             Replica previous = byIndex.get(e.getKey());
-            boolean fresh = previous == null || !previous.fingerprint().equals(e.getValue().fingerprint());
+            boolean fresh = previous == null || changed(previous, e.getValue());
             Replica r = start(s, e.getKey(), e.getValue(), fresh);
             started.add(r);
             status(r, recreated.contains(e.getKey()) ? "Recreated" : "Started");
@@ -351,14 +352,17 @@ final class Stack {
     }
 
     /** What a replica runs with; its fingerprint decides whether a running replica must be recreated. */
-    record Spec(List<String> command, Map<String, String> env, int port, String fingerprint) {
+    record Spec(List<String> command, Map<String, String> env, int port, String fingerprint, Path jar) {
+        boolean jarMissing() {
+            return jar != null && !Files.isRegularFile(jar);
+        }
     }
 
     Spec spec(Service s, int index, int port) {
         if (s == Service.REDIS) {
             List<String> command = List.of("redis-server", "--port", Integer.toString(port), "--bind", bindAddress(),
                     "--save", "", "--appendonly", "no", "--dir", dir.toString());
-            return new Spec(command, Map.of(), port, fingerprint(command, Map.of(), ""));
+            return new Spec(command, Map.of(), port, fingerprint(command, Map.of(), ""), null);
         }
         Path jar = projectDir.resolve(s.id()).resolve("target").resolve(s.id() + ".jar");
         List<String> command = new ArrayList<>();
@@ -395,7 +399,7 @@ final class Stack {
         } catch (IOException e) {
             // a missing jar is reported when the replica fails to start
         }
-        return new Spec(command, vars, port, fingerprint(command, vars, jarStamp));
+        return new Spec(command, vars, port, fingerprint(command, vars, jarStamp), jar);
     }
 
     /** Workers call every running replica (the local stand-in for a Service or a VIP): a comma list. */
@@ -405,15 +409,35 @@ final class Stack {
         return urls.isEmpty() ? "http://127.0.0.1:" + publishedPort(s) : String.join(",", urls);
     }
 
+    /** {@code <hash of command and env>-<hash of the jar's time and size>}: the two parts compare separately. */
     private static String fingerprint(List<String> command, Map<String, String> vars, String jarStamp) {
+        return hash(String.join("\0", command) + "\n" + new TreeMap<>(vars)) + "-" + hash(jarStamp);
+    }
+
+    private static String hash(String text) {
         try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update((String.join("\0", command) + "\n" + new TreeMap<>(vars) + "\n" + jarStamp)
-                    .getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(sha.digest(), 0, 8);
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 8);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * Whether a running replica must be recreated: its command or environment changed, or its jar
+     * was rebuilt (unless --no-build said to use the jars as they are; a jar being rebuilt right
+     * now, hence missing, is no reason to stop a replica that runs fine either).
+     */
+    private boolean changed(Replica r, Spec spec) {
+        String[] was = r.fingerprint().split("-", 2);
+        String[] now = spec.fingerprint().split("-", 2);
+        if (was.length < 2 || !was[0].equals(now[0])) return true;
+        return recreateForRebuiltJars && !spec.jarMissing() && !was[1].equals(now[1]);
+    }
+
+    /** up --no-build: keep replicas whose jar was rebuilt by someone else meanwhile. */
+    void keepReplicasOfRebuiltJars() {
+        recreateForRebuiltJars = false;
     }
 
     static String javaCommand() {
@@ -423,6 +447,9 @@ final class Stack {
     // ---- processes ------------------------------------------------------------------------
 
     Replica start(Service s, int index, Spec spec, boolean freshLog) {
+        if (spec.jarMissing()) {
+            throw new LaunchException(projectDir.relativize(spec.jar()) + " is missing: build it with ./dockercoins up --build");
+        }
         try {
             Files.createDirectories(stateDir);
             Files.createDirectories(logsDir);

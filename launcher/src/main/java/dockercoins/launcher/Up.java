@@ -38,7 +38,7 @@ final class Up implements Callable<Integer> {
     @Option(names = "--build", description = "Build the jars even if they are newer than their sources.")
     boolean build;
 
-    @Option(names = "--no-build", description = "Never build: use the jars as they are (they must exist).")
+    @Option(names = "--no-build", description = "Never build, and keep running replicas even if their jar was rebuilt meanwhile.")
     boolean noBuild;
 
     @Option(names = "--no-color", description = "Print the logs without colours.")
@@ -61,7 +61,7 @@ final class Up implements Callable<Integer> {
             stack.preflight(wanted);
             if (build && noBuild) throw new LaunchException("--build and --no-build exclude each other");
             if (noBuild) {
-                Build.requireJars(stack.projectDir, wanted.keySet());
+                stack.keepReplicasOfRebuiltJars();
             } else {
                 Build.ensure(stack.projectDir, stack.home, wanted.keySet(), build, out);
             }
