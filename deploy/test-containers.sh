@@ -84,7 +84,7 @@ note "docker-compose up -d"
 check "docker-compose up -d" eval 'compose up -d >/tmp/dctest-up.log 2>&1'
 ps_out=$(compose ps 2>&1); echo "$ps_out"
 for s in rng hasher webui redis worker; do
-  check "ps shows $s Up" grep -q -E "_${s}_1 .* Up" <<<"$ps_out"
+  check "ps shows $s Up" grep -q -E "[_-]${s}[_-]1 .* Up" <<<"$ps_out"   # v1: p_rng_1, v2: p-rng-1
 done
 for p in 8001 8002 8000; do check "ps shows port $p->80" grep -q "$p->80/tcp" <<<"$ps_out"; done
 check "rng answers on 8001: RNG running on <hostname>" await 30 eval 'curl -s --max-time 2 http://127.0.0.1:8001/ | grep -q "^RNG running on "'
