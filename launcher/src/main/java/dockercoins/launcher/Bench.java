@@ -175,7 +175,7 @@ final class Bench implements Callable<Integer> {
         } else {
             Build.ensure(projectDir, projectDir.resolve(".dockercoins"), Launcher.all(), false, console);
         }
-        projectDir = snapshot(realProject);
+        projectDir = realProject.resolve(".dockercoins").resolve("bench-project");
         console.println("Benchmarking DockerCoins (" + (quick ? "quick" : "full, about 5 minutes") + ") on ports "
                 + portBase + "-" + (portBase + 2) + "; results in " + results);
         console.flush();
@@ -198,6 +198,8 @@ final class Bench implements Callable<Integer> {
         try {
             Stack lab = stack(LAB);
             lock = lab.lock();
+            // Under the lock: another bench may be running from the same copy.
+            snapshot(realProject);
             // A bench killed with -9 leaves its replicas: they are ours to stop.
             lab.stopInOrder(lab.replicas());
             for (Replica r : lab.replicas()) lab.deleteState(r);
