@@ -172,7 +172,7 @@ final class BenchReport {
                 .xAxisTitle("workers").yAxisTitle("hashes/s (log scale)").build();
         Styler styler = chart.getStyler();
         chart.getStyler().setYAxisLogarithmic(true);
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setXAxisDecimalPattern("0");
         styler.setToolTipsEnabled(false);
