@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import org.slf4j.LoggerFactory;
@@ -29,25 +30,31 @@ public final class Rng {
     private static final SecureRandom RANDOM = osRandom();
 
     /** Configuration comes only from environment variables, with the compose defaults. */
-    record Settings(int port, String bindAddress, Duration delay, int concurrency, boolean debug) {
+    record Settings(int port, String bindAddress, Duration delay, int concurrency, int readyMaxQueue, boolean debug) {
         static Settings fromEnv(Map<String, String> env) {
             return new Settings(
-                    integer(env, "PORT", "80", 65535, "a port number from 0 to 65535"),
+                    integer(env, "PORT", "80", 0, 65535, "a port number from 0 to 65535"),
                     address(env, "BIND_ADDRESS", "0.0.0.0"),
                     seconds(env, "RNG_DELAY", "0.1"),
-                    integer(env, "RNG_CONCURRENCY", "1", Integer.MAX_VALUE, "a whole number (0 = unlimited)"),
+                    integer(env, "RNG_CONCURRENCY", "1", 0, Integer.MAX_VALUE, "a whole number (0 = unlimited)"),
+                    integer(env, "RNG_READY_MAX_QUEUE", "10", 1, Integer.MAX_VALUE, "a whole number of waiting requests, 1 or more"),
                     env.getOrDefault("DEBUG", "").toLowerCase().startsWith("y"));
         }
     }
 
     /** Starts rng with its line of waiting clients. */
     static HttpServer start(Settings settings) throws IOException {
+        var metrics = new RngMetrics();
         // DEMO: one request at a time, in arrival order: the bottleneck the labs find (see SingleFile).
-        return start(settings, new SingleFile(settings.concurrency()));
+        return start(settings, new SingleFile(settings.concurrency(), metrics), metrics);
     }
 
-    /** Routes: GET / and GET /{n}, both through the queue; bad requests are answered before it. */
-    static HttpServer start(Settings settings, SingleFile queue) throws IOException {
+    /**
+     * Routes: GET / and GET /{n}, both through the queue; bad requests are answered before it.
+     * GET /metrics, /healthz and /readyz never wait in it: they must see the line, not stand in it.
+     */
+    static HttpServer start(Settings settings, SingleFile queue, RngMetrics metrics) throws IOException {
+        metrics.watch(queue);
         var server = HttpServer.create(new InetSocketAddress(settings.bindAddress(), settings.port()), 0);
         server.createContext("/", exchange -> {
             String method = exchange.getRequestMethod();
@@ -68,7 +75,17 @@ public final class Rng {
                     sendRandomBytes(e, Integer.parseInt(path.substring(1)));
                 });
             }
-        }).getFilters().add(SimpleFileServer.createOutputFilter(System.out, OutputLevel.INFO));
+        }).getFilters().addAll(List.of(SimpleFileServer.createOutputFilter(System.out, OutputLevel.INFO),
+                metrics.countRequests()));
+        // Not access-logged, so rng's log stream still stops when its line does (a lab watches it).
+        server.createContext("/metrics", metrics.handler());
+        server.createContext("/healthz", exchange -> reply(exchange, 200, "rng is alive\n"));
+        server.createContext("/readyz", exchange -> {
+            int waiting = queue.waiting();
+            boolean ready = waiting < settings.readyMaxQueue();
+            reply(exchange, ready ? 200 : 503, (ready ? "ready: " : "not ready: ") + waiting
+                    + " requests waiting in line, the limit is " + settings.readyMaxQueue() + "\n");
+        });
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.start();
         return server;
@@ -142,9 +159,11 @@ public final class Rng {
         }
     }
 
-    private static int integer(Map<String, String> env, String name, String fallback, int max, String meaning) {
+    private static int integer(Map<String, String> env, String name, String fallback, int min, int max, String meaning) {
         String value = env.getOrDefault(name, fallback);
-        if (value.matches("[0-9]{1,10}") && Long.parseLong(value) <= max) return Integer.parseInt(value);
+        if (value.matches("[0-9]{1,10}") && Long.parseLong(value) >= min && Long.parseLong(value) <= max) {
+            return Integer.parseInt(value);
+        }
         throw new IllegalArgumentException(name + " must be " + meaning + ", got \"" + value + "\"");
     }
 

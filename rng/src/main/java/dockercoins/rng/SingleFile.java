@@ -17,25 +17,37 @@ import org.slf4j.LoggerFactory;
  * Routes that must not wait in line (health, metrics) simply do not go through it.
  */
 final class SingleFile {
+    /** Told, after each answer, how long the request waited for its turn and how long it was served. */
+    interface Timings {
+        void record(long waitedNanos, long servedNanos);
+    }
+
     private static final Logger log = LoggerFactory.getLogger(SingleFile.class);
     private final Semaphore turns; // null: no limit
+    private final Timings timings;
 
     SingleFile(int concurrency) {
-        turns = concurrency == 0 ? null : new Semaphore(concurrency, true);
+        this(concurrency, (waited, served) -> { });
+    }
+
+    SingleFile(int concurrency, Timings timings) {
+        this.turns = concurrency == 0 ? null : new Semaphore(concurrency, true);
+        this.timings = timings;
     }
 
     /** Waits for this exchange's turn, then lets the handler answer it. */
     void serve(HttpExchange exchange, HttpHandler handler) throws IOException {
-        if (turns == null) {
-            handler.handle(exchange);
-            return;
+        long arrived = System.nanoTime();
+        if (turns != null) {
+            log.debug("{} requests already waiting for rng", turns.getQueueLength());
+            turns.acquireUninterruptibly();
         }
-        log.debug("{} requests already waiting for rng", turns.getQueueLength());
-        turns.acquireUninterruptibly();
+        long turn = System.nanoTime();
         try {
             handler.handle(exchange);
         } finally {
-            turns.release();
+            if (turns != null) turns.release();
+            timings.record(turn - arrived, System.nanoTime() - turn);
         }
     }
 

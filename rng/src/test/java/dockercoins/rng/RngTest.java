@@ -192,6 +192,7 @@ class RngTest {
             "RNG_DELAY       | abc    | RNG_DELAY must be a number of seconds, got \"abc\"",
             "RNG_DELAY       | -1     | RNG_DELAY must be a number of seconds, got \"-1\"",
             "RNG_CONCURRENCY | -1     | RNG_CONCURRENCY must be a whole number (0 = unlimited), got \"-1\"",
+            "RNG_READY_MAX_QUEUE | 0  | RNG_READY_MAX_QUEUE must be a whole number of waiting requests, 1 or more, got \"0\"",
             "BIND_ADDRESS    | no.such.host.invalid | BIND_ADDRESS must be an IP address or a known host name, got \"no.such.host.invalid\"",
     })
     void a_malformed_setting_stops_start_up_with_one_line_naming_it(String name, String value, String message)
@@ -215,8 +216,9 @@ class RngTest {
     }
 
     private URI start(double delaySeconds, int concurrency, SingleFile queue) throws IOException {
-        var settings = new Rng.Settings(0, "127.0.0.1", Duration.ofMillis((long) (delaySeconds * 1000)), concurrency, false);
-        HttpServer server = Rng.start(settings, queue);
+        var settings = new Rng.Settings(0, "127.0.0.1", Duration.ofMillis((long) (delaySeconds * 1000)), concurrency,
+                10, false);
+        HttpServer server = Rng.start(settings, queue, new RngMetrics());
         servers.add(server);
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
     }
