@@ -41,12 +41,40 @@ import java.util.stream.Stream;
 final class Stack {
     /**
      * JVM flags of every Java replica, tuned for many small JVMs on a small machine (labs run
-     * 10 workers). The dynamic CDS archive (one per service, written at the first exit) cuts
-     * start-up time; a stale one is ignored and rewritten by the JVM.
+     * 10 workers): see docs/rng-hasher.md for the measurements. A class-data cache is added per
+     * service by {@link #cacheFlags}.
      */
-    static final List<String> JVM_FLAGS = List.of(
-            "-XX:+UseSerialGC", "-Xmx32m", "-Xss256k", "-XX:TieredStopAtLevel=1", "-XX:+AutoCreateSharedArchive",
-            "-Xlog:cds=off", "-Xlog:cds+dynamic=off");
+    static final List<String> JVM_FLAGS = List.of("-XX:+UseSerialGC", "-Xmx32m", "-Xss256k", "-XX:TieredStopAtLevel=1");
+
+    /**
+     * JDK 25+: an AOT cache (start-up ~25 % less CPU, ~8 MB less RSS per replica), trained by
+     * replica 1 on its first run and written when it stops, then used by every replica while
+     * newer than the jar. Older JDKs: a dynamic CDS archive, written at the first exit, half the
+     * gain. The caches' own log lines (and a stale cache, which the JVM ignores) stay silent.
+     */
+    List<String> cacheFlags(Service s, int index, Path jar) {
+        Path cds = home.resolve("cds");
+        if (Runtime.version().feature() >= 25) {
+            Path aot = cds.resolve(s.id() + ".aot");
+            List<String> quiet = List.of("-Xlog:aot=off", "-Xlog:cds=off");
+            try {
+                if (Files.isRegularFile(aot) && Files.getLastModifiedTime(aot).compareTo(Files.getLastModifiedTime(jar)) > 0) {
+                    return concat(quiet, "-XX:AOTCache=" + aot);
+                }
+            } catch (IOException e) {
+                // no usable cache: train one below
+            }
+            return index == 1 ? concat(quiet, "-XX:AOTCacheOutput=" + aot) : quiet;
+        }
+        return List.of("-Xlog:cds=off", "-Xlog:cds+dynamic=off", "-XX:+AutoCreateSharedArchive",
+                "-XX:SharedArchiveFile=" + cds.resolve(s.id() + ".jsa"));
+    }
+
+    private static List<String> concat(List<String> list, String more) {
+        List<String> all = new ArrayList<>(list);
+        all.add(more);
+        return all;
+    }
 
     /** The services' own variables, passed from the environment or from .env, as Compose does. */
     static final List<String> KNOBS = List.of(
@@ -260,6 +288,10 @@ final class Stack {
         Map<Service, Integer> todo = new EnumMap<>(wanted);
         if (externalRedis()) todo.remove(Service.REDIS);
         preflight(todo);
+        // later commands from any shell (scale, start) keep these ports unless told otherwise
+        Properties p = stackProperties();
+        p.setProperty("portBase", Integer.toString(portBase()));
+        saveStackProperties(p);
         List<Replica> started = new ArrayList<>();
         try {
             for (Service s : List.of(Service.REDIS, Service.RNG, Service.HASHER, Service.WEBUI)) {
@@ -324,9 +356,9 @@ final class Stack {
                 toStart.put(i, spec);
             }
         }
-        if (!recreated.isEmpty() && s == Service.WORKER && mode == Mode.REFRESH) {
-            out.println(" Note: workers learn the rng and hasher addresses when they start, so "
-                    + recreated.size() + " worker(s) restart gracefully (each flushes its pending count first)");
+        if (!recreated.isEmpty() && s == Service.WORKER) {
+            out.println(" Note: " + recreated.size() + " worker(s) restart gracefully to pick up the change (each flushes "
+                    + "its pending count first): workers learn the rng and hasher addresses when they start");
         }
         stop(toStop);
         for (Replica r : toRemove) {
@@ -365,12 +397,14 @@ final class Stack {
             return new Spec(command, Map.of(), port, fingerprint(command, Map.of(), ""), null);
         }
         Path jar = projectDir.resolve(s.id()).resolve("target").resolve(s.id() + ".jar");
-        List<String> command = new ArrayList<>();
-        command.add(javaCommand());
-        command.addAll(JVM_FLAGS);
-        command.add("-XX:SharedArchiveFile=" + home.resolve("cds").resolve(s.id() + ".jsa"));
-        command.add("-jar");
-        command.add(jar.toString());
+        // the cache flags change from training to using: they are not part of the fingerprint
+        List<String> fingerprinted = new ArrayList<>();
+        fingerprinted.add(javaCommand());
+        fingerprinted.addAll(JVM_FLAGS);
+        fingerprinted.add("-jar");
+        fingerprinted.add(jar.toString());
+        List<String> command = new ArrayList<>(fingerprinted);
+        command.addAll(1 + JVM_FLAGS.size(), cacheFlags(s, index, jar));
         Map<String, String> vars = new TreeMap<>();
         for (String knob : KNOBS) {
             if (env.containsKey(knob)) vars.put(knob, env.get(knob));
@@ -399,7 +433,7 @@ final class Stack {
         } catch (IOException e) {
             // a missing jar is reported when the replica fails to start
         }
-        return new Spec(command, vars, port, fingerprint(command, vars, jarStamp), jar);
+        return new Spec(command, vars, port, fingerprint(fingerprinted, vars, jarStamp), jar);
     }
 
     /** Workers call every running replica (the local stand-in for a Service or a VIP): a comma list. */

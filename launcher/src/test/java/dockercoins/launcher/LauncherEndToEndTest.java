@@ -203,25 +203,30 @@ class LauncherEndToEndTest {
 
     // ---- helpers -------------------------------------------------------------------------
 
-    /** Hashes per second from webui's /json, between two counter changes at least 8 s apart. */
+    /**
+     * Hashes per second from webui's /json: the least-squares slope of the counter sampled every
+     * 100 ms over 10 s, from its first change on (workers add to it about once a second each, so
+     * a slope over many samples is steadier than the difference of two readings).
+     */
     private double rate() throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         long first = hashes();
-        long h1 = first;
-        while ((h1 = hashes()) == first) {
+        while (hashes() == first) {
             if (System.nanoTime() > deadline) fail("the hash counter did not move");
             Thread.sleep(50);
         }
-        long t1 = System.nanoTime();
-        Thread.sleep(8_000);
-        long before = hashes();
-        long h2;
-        while ((h2 = hashes()) == before) {
-            if (System.nanoTime() > deadline) fail("the hash counter stopped moving");
-            Thread.sleep(50);
+        long start = System.nanoTime();
+        List<double[]> samples = new ArrayList<>();
+        while (System.nanoTime() - start < Duration.ofSeconds(10).toNanos()) {
+            samples.add(new double[] {(System.nanoTime() - start) / 1e9, hashes()});
+            Thread.sleep(100);
         }
-        long t2 = System.nanoTime();
-        return (h2 - h1) / ((t2 - t1) / 1e9);
+        double n = samples.size();
+        double meanT = samples.stream().mapToDouble(x -> x[0]).sum() / n;
+        double meanH = samples.stream().mapToDouble(x -> x[1]).sum() / n;
+        double cov = samples.stream().mapToDouble(x -> (x[0] - meanT) * (x[1] - meanH)).sum();
+        double var = samples.stream().mapToDouble(x -> (x[0] - meanT) * (x[0] - meanT)).sum();
+        return cov / var;
     }
 
     private long hashes() throws Exception {
