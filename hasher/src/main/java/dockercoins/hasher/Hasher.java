@@ -16,6 +16,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import org.slf4j.LoggerFactory;
@@ -41,9 +42,13 @@ public final class Hasher {
         }
     }
 
-    /** Routes: GET / answers at once; POST / hashes the body. Requests run concurrently. */
+    /**
+     * Routes: GET / answers at once; POST / hashes the body. Requests run concurrently.
+     * GET /metrics, /healthz and /readyz are for Prometheus and probes.
+     */
     static HttpServer start(Settings settings) throws IOException {
         var log = LoggerFactory.getLogger(Hasher.class);
+        var metrics = new HasherMetrics();
         var server = HttpServer.create(new InetSocketAddress(settings.bindAddress(), settings.port()), 0);
         server.createContext("/", exchange -> {
             String method = exchange.getRequestMethod();
@@ -65,7 +70,12 @@ public final class Hasher {
                 log.debug("Hashed the body into {}", hash);
                 reply(exchange, 200, hash);
             }
-        }).getFilters().add(SimpleFileServer.createOutputFilter(System.out, OutputLevel.INFO));
+        }).getFilters().addAll(List.of(SimpleFileServer.createOutputFilter(System.out, OutputLevel.INFO),
+                metrics.measureRequests()));
+        // Not access-logged, like rng's: a scrape every few seconds would drown the requests.
+        server.createContext("/metrics", metrics.handler());
+        server.createContext("/healthz", exchange -> reply(exchange, 200, "hasher is alive\n"));
+        server.createContext("/readyz", exchange -> reply(exchange, 200, "ready\n")); // no dependency to wait for
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.start();
         return server;

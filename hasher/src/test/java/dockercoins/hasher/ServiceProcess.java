@@ -16,17 +16,23 @@ import java.util.regex.Pattern;
 
 /** The service's main class run as a real JVM process (same java, same classpath), output captured. */
 final class ServiceProcess implements AutoCloseable {
-    private static final List<String> SETTINGS = List.of("PORT", "BIND_ADDRESS", "RNG_DELAY", "RNG_CONCURRENCY",
-            "HASHER_DELAY", "DEBUG");
+    private static final List<String> SETTINGS = List.of("PORT", "BIND_ADDRESS", "RNG_DELAY", "RNG_CONCURRENCY", "RNG_READY_MAX_QUEUE",
+            "HASHER_DELAY", "DEBUG", "JAVA_TOOL_OPTIONS");
     final Process process;
     /** stdout and stderr, one entry per line. */
     final List<String> lines = new CopyOnWriteArrayList<>();
     private final Thread reader;
 
     ServiceProcess(Class<?> main, Map<String, String> env) {
-        String java = ProcessHandle.current().info().command().orElseThrow();
-        var builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), main.getName())
-                .redirectErrorStream(true);
+        this(main, env, List.of());
+    }
+
+    ServiceProcess(Class<?> main, Map<String, String> env, List<String> jvmOptions) {
+        var command = new java.util.ArrayList<String>();
+        command.add(ProcessHandle.current().info().command().orElseThrow());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
+        var builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().keySet().removeAll(SETTINGS);
         builder.environment().putAll(env);
         try {
