@@ -6,13 +6,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 
 /**
  * The worker's configuration, read only from environment variables, with defaults equal to the
  * compose service names. A malformed value throws {@link IllegalArgumentException} with a
  * one-line message naming the variable and the value.
  */
-record Settings(List<URI> rngUrls, List<URI> hasherUrls, URI redisUrl, Duration workerDelay, boolean debug) {
+record Settings(List<URI> rngUrls, List<URI> hasherUrls, URI redisUrl, Duration workerDelay, OptionalInt metricsPort,
+        boolean debug) {
 
     static Settings fromEnv(Map<String, String> env) {
         return new Settings(
@@ -20,7 +22,19 @@ record Settings(List<URI> rngUrls, List<URI> hasherUrls, URI redisUrl, Duration 
                 httpUrls("HASHER_URL", env.getOrDefault("HASHER_URL", "http://hasher")),
                 redisUrl(env.getOrDefault("REDIS_URL", "redis://redis:6379")),
                 seconds("WORKER_DELAY", env.getOrDefault("WORKER_DELAY", "0.1")),
+                port("METRICS_PORT", env.getOrDefault("METRICS_PORT", "")),
                 env.getOrDefault("DEBUG", "").toLowerCase().startsWith("y"));
+    }
+
+    /** Empty (the default): no port at all, as the labs expect of the worker. */
+    private static OptionalInt port(String name, String value) {
+        if (value.isBlank()) {
+            return OptionalInt.empty();
+        }
+        if (!value.strip().matches("\\d{1,5}") || Integer.parseInt(value.strip()) > 65535) {
+            throw new IllegalArgumentException(name + " must be a port number from 0 to 65535, got \"" + value + "\"");
+        }
+        return OptionalInt.of(Integer.parseInt(value.strip()));
     }
 
     private static List<URI> httpUrls(String name, String value) {

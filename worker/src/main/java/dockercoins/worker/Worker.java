@@ -2,6 +2,7 @@ package dockercoins.worker;
 
 import static java.nio.charset.StandardCharsets.US_ASCII;
 
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.net.URI;
@@ -34,7 +35,9 @@ public final class Worker {
     private final Settings settings;
     private final RedisClient redis;
     private final AtomicLong loopsDone = new AtomicLong();
+    private final WorkerTelemetry telemetry = new WorkerTelemetry(loopsDone::get);
     private volatile boolean running = true;
+    private HttpServer metricsServer; // only with METRICS_PORT
 
     Worker(Settings settings) {
         this.settings = settings;
@@ -44,11 +47,12 @@ public final class Worker {
     // ---- clients: rng, hasher, redis
 
     private byte[] getRandomBytes() throws IOException {
-        return http(URI.create(pick(settings.rngUrls()) + "/32"), null);
+        return telemetry.call("rng", () -> http(URI.create(pick(settings.rngUrls()) + "/32"), null));
     }
 
     private String hash(byte[] data) throws IOException {
-        return new String(http(URI.create(pick(settings.hasherUrls()) + "/"), data), US_ASCII).strip();
+        byte[] hex = telemetry.call("hasher", () -> http(URI.create(pick(settings.hasherUrls()) + "/"), data));
+        return new String(hex, US_ASCII).strip();
     }
 
     /** GET url, or POST body to it; errors name the host and port. */
@@ -103,7 +107,7 @@ public final class Worker {
                 reportLoopsDone();
                 deadline = Instant.now().plusSeconds(1);
             }
-            workOnce();
+            telemetry.loop(this::workOnce); // one trace per loop when the OpenTelemetry agent is attached
             loopsDone.incrementAndGet();
         }
     }
@@ -118,6 +122,7 @@ public final class Worker {
             return;
         }
         log.info("Coin found: {}...", hex.substring(0, Math.min(8, hex.length())));
+        telemetry.coinFound();
         long created = redis(r -> r.hset("wallet".getBytes(US_ASCII), hex.getBytes(US_ASCII), randomBytes));
         if (created == 0) {
             log.info("We already had that coin");
@@ -145,6 +150,7 @@ public final class Worker {
                 }
                 log.error("In work loop: {}", e instanceof IOException ? e.getMessage() : e.toString());
                 log.error("Waiting 10s and restarting.");
+                telemetry.restarted();
                 try {
                     Thread.sleep(RESTART_WAIT);
                 } catch (InterruptedException stopping) {
@@ -152,6 +158,12 @@ public final class Worker {
                 }
             }
         }
+    }
+
+    /** GET /metrics on the port (METRICS_PORT), until stop(). */
+    void serveMetrics(int port) throws IOException {
+        metricsServer = telemetry.serve(port);
+        log.info("worker serving /metrics on port {}", metricsServer.getAddress().getPort());
     }
 
     /** On SIGTERM (a change from worker.py): stop the loop, then count the loops not yet reported. */
@@ -167,6 +179,9 @@ public final class Worker {
             log.error("Could not update hash counter on exit: {}", e.getMessage());
         }
         redis.close();
+        if (metricsServer != null) {
+            metricsServer.stop(0);
+        }
     }
 
     // ---- entry point
@@ -196,6 +211,16 @@ public final class Worker {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
         }
         var worker = new Worker(settings);
+        // No port unless METRICS_PORT is set: labs say "you cannot connect to the worker pods".
+        if (settings.metricsPort().isPresent()) {
+            try {
+                worker.serveMetrics(settings.metricsPort().getAsInt());
+            } catch (IOException e) {
+                System.err.println("worker cannot serve /metrics on port " + settings.metricsPort().getAsInt() + ": " + e.getMessage());
+                System.exit(1);
+                return;
+            }
+        }
         Thread loop = Thread.currentThread();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> worker.stop(loop)));
         worker.run();

@@ -23,7 +23,14 @@ class SettingsTest {
         assertEquals(List.of(URI.create("http://hasher")), settings.hasherUrls());
         assertEquals(URI.create("redis://redis:6379"), settings.redisUrl());
         assertEquals(Duration.ofMillis(100), settings.workerDelay());
+        assertTrue(settings.metricsPort().isEmpty(), "no port unless METRICS_PORT is set");
         assertFalse(settings.debug());
+    }
+
+    @Test
+    void metrics_port_is_read_from_METRICS_PORT() {
+        assertEquals(9100, Settings.fromEnv(Map.of("METRICS_PORT", "9100")).metricsPort().getAsInt());
+        assertTrue(Settings.fromEnv(Map.of("METRICS_PORT", "")).metricsPort().isEmpty());
     }
 
     @Test
@@ -50,6 +57,8 @@ class SettingsTest {
         "HASHER_URL   | 'http://hasher,'",
         "REDIS_URL    | http://redis:6379",
         "REDIS_URL    | redis://redis:6379/x",
+        "METRICS_PORT | http",
+        "METRICS_PORT | 65536",
     })
     void rejects_a_malformed_value_naming_the_variable_and_the_value(String name, String value) {
         var error = assertThrows(IllegalArgumentException.class, () -> Settings.fromEnv(Map.of(name, value)));

@@ -12,7 +12,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
@@ -26,6 +28,8 @@ final class StandIn implements AutoCloseable {
     final AtomicInteger served = new AtomicInteger();
     /** The client port of every request: one per TCP connection. */
     final Set<Integer> remotePorts = ConcurrentHashMap.newKeySet();
+    /** The W3C traceparent header of every request that had one, in arrival order. */
+    final List<String> traceparents = new CopyOnWriteArrayList<>();
 
     /** rng: GET /n answers n random bytes after the delay. */
     static StandIn rng(String address, int port, Duration delay) throws IOException {
@@ -67,6 +71,10 @@ final class StandIn implements AutoCloseable {
     private void handle(HttpExchange exchange, Duration delay, Answer answer) throws IOException {
         try (exchange) {
             remotePorts.add(exchange.getRemoteAddress().getPort());
+            String traceparent = exchange.getRequestHeaders().getFirst("traceparent");
+            if (traceparent != null) {
+                traceparents.add(traceparent);
+            }
             byte[] body = answer.body(exchange);
             Thread.sleep(delay);
             exchange.sendResponseHeaders(200, body.length);
