@@ -12,6 +12,7 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
@@ -70,9 +71,13 @@ public final class WebUi {
         }
     }
 
-    /** Routes: / redirects to the page, /json gives the counters, anything else is a file from FILES_DIR. */
+    /**
+     * Routes: / redirects to the page, /json gives the counters, anything else is a file from FILES_DIR.
+     * GET /metrics, /healthz and /readyz (ready while Redis answers) are for Prometheus and probes.
+     */
     static HttpServer start(Settings settings, UnifiedJedis redis) throws IOException {
         var files = SimpleFileServer.createFileHandler(settings.filesDir());
+        var metrics = new WebUiMetrics(redis);
         var server = HttpServer.create(settings.address(), 0);
         server.createContext("/", exchange -> {
             switch (exchange.getRequestURI().getPath()) {
@@ -80,7 +85,12 @@ public final class WebUi {
                 case "/json" -> json(exchange, redis);
                 default -> files.handle(exchange); // 404 for anything outside FILES_DIR
             }
-        }).getFilters().add(SimpleFileServer.createOutputFilter(System.out, OutputLevel.INFO));
+        }).getFilters().addAll(List.of(SimpleFileServer.createOutputFilter(System.out, OutputLevel.INFO),
+                metrics.countJsonRequests()));
+        // Not access-logged, like rng's and hasher's: probes and scrapes would drown the page's polls.
+        server.createContext("/metrics", metrics.handler());
+        server.createContext("/healthz", exchange -> sendText(exchange, 200, "webui is alive\n"));
+        server.createContext("/readyz", exchange -> readyz(exchange, redis));
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.start();
         return server;
@@ -100,6 +110,25 @@ public final class WebUi {
             // The page shows this text and keeps polling: it recovers by itself when Redis is back.
             String reason = String.valueOf(e.getMessage()).replaceAll("[\"\\\\\\p{Cntrl}]", "'");
             send(exchange, 503, "{\"error\": \"redis unavailable: " + reason + "\"}");
+        }
+    }
+
+    /** Ready while Redis answers: without it /json has nothing to show. */
+    static void readyz(HttpExchange exchange, UnifiedJedis redis) throws IOException {
+        try {
+            redis.ping();
+            sendText(exchange, 200, "ready: redis answers\n");
+        } catch (JedisException e) {
+            sendText(exchange, 503, "not ready: redis unavailable: " + String.valueOf(e.getMessage()).replaceAll("\\p{Cntrl}", " ") + "\n");
+        }
+    }
+
+    static void sendText(HttpExchange exchange, int status, String text) throws IOException {
+        byte[] body = text.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+        exchange.sendResponseHeaders(status, body.length);
+        try (var out = exchange.getResponseBody()) {
+            out.write(body);
         }
     }
 
