@@ -31,7 +31,7 @@ class ObservabilityFilesTest {
     static final Set<String> METRICS = Set.of("rng_requests_total", "rng_queue_wait_seconds", "rng_serve_seconds",
             "rng_queue_depth", "hasher_requests_total", "hasher_request_duration_seconds", "hasher_requests_in_flight",
             "worker_loops_total", "worker_call_duration_seconds", "worker_coins_found_total", "worker_restarts_total",
-            "worker_pending_loops", "webui_json_requests_total", "webui_hashes", "webui_coins",
+            "worker_pending_loops", "webui_json_requests_total", "webui_hashes_total", "webui_wallet_coins",
             "jvm_memory_used_bytes", "process_resident_memory_bytes");
 
     @Test
