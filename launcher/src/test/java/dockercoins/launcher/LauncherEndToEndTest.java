@@ -205,8 +205,9 @@ class LauncherEndToEndTest {
 
     /**
      * Hashes per second from webui's /json: the least-squares slope of the counter sampled every
-     * 100 ms over 10 s, from its first change on (workers add to it about once a second each, so
-     * a slope over many samples is steadier than the difference of two readings).
+     * 100 ms over 12 s, after 2 s of warm-up from its first change on (workers add to it about
+     * once a second each, and a worker that just started flushes a partial second: a slope over
+     * many samples past the warm-up is steadier than the difference of two readings).
      */
     private double rate() throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -217,8 +218,10 @@ class LauncherEndToEndTest {
         }
         long start = System.nanoTime();
         List<double[]> samples = new ArrayList<>();
-        while (System.nanoTime() - start < Duration.ofSeconds(10).toNanos()) {
-            samples.add(new double[] {(System.nanoTime() - start) / 1e9, hashes()});
+        while (System.nanoTime() - start < Duration.ofSeconds(14).toNanos()) {
+            double t = (System.nanoTime() - start) / 1e9;
+            long h = hashes();
+            if (t >= 2) samples.add(new double[] {t, h});
             Thread.sleep(100);
         }
         double n = samples.size();
