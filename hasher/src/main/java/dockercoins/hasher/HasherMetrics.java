@@ -32,12 +32,8 @@ final class HasherMetrics {
     private final Gauge inFlight = Gauge.builder().name("hasher_requests_in_flight")
             .help("Requests being answered now").register(registry);
 
-    HasherMetrics() {
-        JvmMemoryMetrics.builder().register(registry);
-        JvmGarbageCollectorMetrics.builder().register(registry);
-        JvmThreadsMetrics.builder().register(registry);
-        ProcessMetrics.builder().register(registry);
-    }
+    // The JVM metrics and the handler are made at the first scrape: start-up does not wait for them.
+    private HttpHandler scrape;
 
     /** A filter that counts, times and tracks in flight every request it wraps. */
     Filter measureRequests() {
@@ -65,6 +61,17 @@ final class HasherMetrics {
 
     /** GET /metrics in the Prometheus text format (the client library writes it). */
     HttpHandler handler() {
-        return new MetricsHandler(registry);
+        return exchange -> scrapeHandler().handle(exchange);
+    }
+
+    private synchronized HttpHandler scrapeHandler() {
+        if (scrape == null) {
+            JvmMemoryMetrics.builder().register(registry);
+            JvmGarbageCollectorMetrics.builder().register(registry);
+            JvmThreadsMetrics.builder().register(registry);
+            ProcessMetrics.builder().register(registry);
+            scrape = new MetricsHandler(registry);
+        }
+        return scrape;
     }
 }

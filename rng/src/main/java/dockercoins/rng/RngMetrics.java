@@ -32,12 +32,8 @@ final class RngMetrics implements SingleFile.Timings {
             .help("Time a request held its turn: the delay and the answer").classicOnly().classicUpperBounds(BUCKETS)
             .register(registry);
 
-    RngMetrics() {
-        JvmMemoryMetrics.builder().register(registry);
-        JvmGarbageCollectorMetrics.builder().register(registry);
-        JvmThreadsMetrics.builder().register(registry);
-        ProcessMetrics.builder().register(registry);
-    }
+    // The JVM metrics and the handler are made at the first scrape: start-up does not wait for them.
+    private HttpHandler scrape;
 
     /** Reports the requests waiting in this line at every scrape. */
     void watch(SingleFile queue) {
@@ -63,6 +59,17 @@ final class RngMetrics implements SingleFile.Timings {
 
     /** GET /metrics in the Prometheus text format (the client library writes it). */
     HttpHandler handler() {
-        return new MetricsHandler(registry);
+        return exchange -> scrapeHandler().handle(exchange);
+    }
+
+    private synchronized HttpHandler scrapeHandler() {
+        if (scrape == null) {
+            JvmMemoryMetrics.builder().register(registry);
+            JvmGarbageCollectorMetrics.builder().register(registry);
+            JvmThreadsMetrics.builder().register(registry);
+            ProcessMetrics.builder().register(registry);
+            scrape = new MetricsHandler(registry);
+        }
+        return scrape;
     }
 }

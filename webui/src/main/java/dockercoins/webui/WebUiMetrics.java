@@ -25,6 +25,8 @@ final class WebUiMetrics {
     private final Counter jsonRequests = Counter.builder().name("webui_json_requests_total")
             .help("Requests for /json (the page polls it every second), by HTTP status")
             .labelNames("code").register(registry);
+    // The JVM metrics and the handler are made at the first scrape: start-up does not wait for them.
+    private HttpHandler scrape;
 
     WebUiMetrics(UnifiedJedis redis) {
         // Read at each scrape; while Redis does not answer, the two series are left out.
@@ -47,10 +49,6 @@ final class WebUiMetrics {
                         // no sample this time
                     }
                 }).register(registry);
-        JvmMemoryMetrics.builder().register(registry);
-        JvmGarbageCollectorMetrics.builder().register(registry);
-        JvmThreadsMetrics.builder().register(registry);
-        ProcessMetrics.builder().register(registry);
     }
 
     /** A filter that counts the answers to /json by status. */
@@ -64,6 +62,17 @@ final class WebUiMetrics {
 
     /** GET /metrics in the Prometheus text format (the client library writes it). */
     HttpHandler handler() {
-        return new MetricsHandler(registry);
+        return exchange -> scrapeHandler().handle(exchange);
+    }
+
+    private synchronized HttpHandler scrapeHandler() {
+        if (scrape == null) {
+            JvmMemoryMetrics.builder().register(registry);
+            JvmGarbageCollectorMetrics.builder().register(registry);
+            JvmThreadsMetrics.builder().register(registry);
+            ProcessMetrics.builder().register(registry);
+            scrape = new MetricsHandler(registry);
+        }
+        return scrape;
     }
 }
