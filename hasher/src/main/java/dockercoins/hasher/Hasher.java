@@ -28,6 +28,7 @@ import org.slf4j.LoggerFactory;
 public final class Hasher {
     /** The largest body that hasher hashes: 1 MiB. */
     static final int MAX_BODY = 1024 * 1024;
+    private static final long DRAIN_LIMIT = 8 * MAX_BODY;
     private static final String TEXT = "text/plain; charset=utf-8";
     private static final String HOSTNAME = hostname();
 
@@ -62,8 +63,7 @@ public final class Hasher {
             } else {
                 String hash = declaredLength(exchange) > MAX_BODY ? null : sha256(exchange.getRequestBody());
                 if (hash == null) {
-                    exchange.getResponseHeaders().set("Connection", "close"); // the rest of the body is not read
-                    reply(exchange, 413, "the body is larger than the limit of " + MAX_BODY + " bytes (1 MiB)\n");
+                    tooLarge(exchange);
                     return;
                 }
                 pause(settings.delay()); // Simulate a little bit of delay, as the original does.
@@ -126,6 +126,22 @@ public final class Hasher {
     private static long declaredLength(HttpExchange exchange) {
         String length = exchange.getRequestHeaders().getFirst("Content-Length");
         return length == null ? -1 : Long.parseLong(length.strip()); // the server already checked the digits
+    }
+
+    /**
+     * 413 at once, then drop a few MiB of the unread body before closing: a client still sending
+     * it then reads this answer instead of a connection reset.
+     */
+    private static void tooLarge(HttpExchange exchange) throws IOException {
+        byte[] body = ("the body is larger than the limit of " + MAX_BODY + " bytes (1 MiB)\n").getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", TEXT);
+        exchange.getResponseHeaders().set("Connection", "close");
+        exchange.sendResponseHeaders(413, body.length);
+        try (var out = exchange.getResponseBody()) {
+            out.write(body);
+            out.flush();
+            exchange.getRequestBody().skip(DRAIN_LIMIT);
+        }
     }
 
     private static void reply(HttpExchange exchange, int status, String text) throws IOException {
