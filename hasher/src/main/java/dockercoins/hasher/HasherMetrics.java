@@ -28,7 +28,7 @@ final class HasherMetrics {
     private final Histogram duration = Histogram.builder().name("hasher_request_duration_seconds")
             .help("Time from a request's headers to the end of its answer, the delay included")
             .labelNames("method").classicOnly()
-            .classicUpperBounds(.001, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 10).register(registry);
+            .classicUpperBounds(.001, .005, .01, .025, .05, .1, .15, .2, .25, .5, 1, 2.5, 10).register(registry);
     private final Gauge inFlight = Gauge.builder().name("hasher_requests_in_flight")
             .help("Requests being answered now").register(registry);
 

@@ -18,8 +18,8 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
  * <pre>curl -s localhost:8001/metrics | grep ^rng_</pre>
  */
 final class RngMetrics implements SingleFile.Timings {
-    // Seconds: from a free line (~0) through the workshop's ~1 s under 10 workers to a long line.
-    private static final double[] BUCKETS = {.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30};
+    // Seconds: from a free line (~0) through one 0.1 s turn and the workshop's ~1 s under 10 workers to a long line.
+    private static final double[] BUCKETS = {.005, .01, .025, .05, .1, .15, .2, .25, .5, 1, 2.5, 5, 10, 30};
     // One registry per server, not the global one: tests start several servers in one JVM.
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final Counter requests = Counter.builder().name("rng_requests_total")

@@ -46,7 +46,7 @@ final class WorkerTelemetry {
             .register(registry);
     private final Histogram calls = Histogram.builder().name("worker_call_duration_seconds")
             .help("Calls to rng and hasher, by outcome, and how long they took").labelNames("service", "outcome")
-            .classicOnly().classicUpperBounds(.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30)
+            .classicOnly().classicUpperBounds(.005, .01, .025, .05, .1, .15, .2, .25, .5, 1, 2.5, 5, 10, 30)
             .register(registry);
     private final Counter coins = Counter.builder().name("worker_coins_found_total")
             .help("Hashes starting with 0 (\"Coin found\")").register(registry);
