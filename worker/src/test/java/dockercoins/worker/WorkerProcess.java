@@ -43,8 +43,8 @@ final class WorkerProcess implements AutoCloseable {
         Thread.ofPlatform().daemon().start(() -> {
             try (var reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
                 reader.lines().forEach(lines::add);
-            } catch (IOException ignored) {
-                // the process is gone
+            } catch (IOException | java.io.UncheckedIOException ignored) {
+                // the process is gone (or killed while a line was being read)
             }
         });
     }
