@@ -26,9 +26,12 @@ import redis.clients.jedis.exceptions.JedisException;
 public final class Worker {
 
     private static final Duration RESTART_WAIT = Duration.ofSeconds(10);
-    // A hung peer becomes an error and a restart, not a stuck worker; 30 s leaves room for rng's
-    // queue (0.1 s per waiting worker) even with hundreds of workers.
-    private static final int HTTP_TIMEOUT_MS = 30_000;
+    // A hung peer becomes an error and a restart, not a stuck worker. Connecting takes
+    // milliseconds, so 5 s means the peer is gone (a stopped container's address answers
+    // nothing); the answer may take long: 30 s leaves room for rng's queue (0.1 s per waiting
+    // worker) even with hundreds of workers.
+    private static final int CONNECT_TIMEOUT_MS = 5_000;
+    private static final int READ_TIMEOUT_MS = 30_000;
 
     // Not static: DEBUG must set the log level before the first LoggerFactory call.
     private final Logger log = LoggerFactory.getLogger(Worker.class);
@@ -60,8 +63,8 @@ public final class Worker {
         String method = body == null ? "GET" : "POST";
         try {
             var connection = (HttpURLConnection) url.toURL().openConnection();
-            connection.setConnectTimeout(HTTP_TIMEOUT_MS);
-            connection.setReadTimeout(HTTP_TIMEOUT_MS);
+            connection.setConnectTimeout(CONNECT_TIMEOUT_MS);
+            connection.setReadTimeout(READ_TIMEOUT_MS);
             if (body != null) {
                 connection.setRequestMethod(method);
                 connection.setDoOutput(true);
