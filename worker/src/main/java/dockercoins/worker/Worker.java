@@ -61,8 +61,9 @@ public final class Worker {
     /** GET url, or POST body to it; errors name the host and port. */
     private static byte[] http(URI url, byte[] body) throws IOException {
         String method = body == null ? "GET" : "POST";
+        HttpURLConnection connection = null;
         try {
-            var connection = (HttpURLConnection) url.toURL().openConnection();
+            connection = (HttpURLConnection) url.toURL().openConnection();
             connection.setConnectTimeout(CONNECT_TIMEOUT_MS);
             connection.setReadTimeout(READ_TIMEOUT_MS);
             if (body != null) {
@@ -78,6 +79,9 @@ public final class Worker {
             }
         } catch (IOException e) {
             throw new IOException(method + " " + url.getScheme() + "://" + hostAndPort(url) + url.getPath() + ": " + e, e);
+        } finally {
+            // An error answer (4xx, 5xx) would otherwise keep its socket open until a garbage collection.
+            if (connection != null) connection.disconnect();
         }
     }
 

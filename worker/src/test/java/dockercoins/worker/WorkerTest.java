@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -139,6 +143,32 @@ class WorkerTest {
         track(StandIn.rng("127.0.0.1", port, Duration.ZERO));
         awaitUntil(Duration.ofSeconds(20), () -> hashes() > before + 3, () -> "no recovery\n" + worker.output());
         assertTrue(worker.process.isAlive());
+    }
+
+    @Test
+    void closes_the_connection_of_an_error_answer_at_once_instead_of_leaving_it_to_the_garbage_collector()
+            throws IOException {
+        var hasher = track(StandIn.hasher(Duration.ZERO));
+        // A raw socket for rng, to see when the worker closes the connection.
+        try (var rng = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            var env = env(hasher, hasher, redisServer.port);
+            env.put("RNG_URL", "http://127.0.0.1:" + rng.getLocalPort());
+            var worker = track(WorkerProcess.start(env));
+            rng.setSoTimeout(20_000);
+            try (Socket call = rng.accept()) {
+                call.setSoTimeout(5_000);
+                InputStream in = call.getInputStream();
+                var head = new StringBuilder();
+                for (int c; head.indexOf("\r\n\r\n") < 0 && (c = in.read()) != -1; ) {
+                    head.append((char) c);
+                }
+                call.getOutputStream().write("HTTP/1.1 500 Internal Server Error\r\nContent-Length: 5\r\n\r\noops\n"
+                        .getBytes(US_ASCII));
+                worker.awaitLine(" - Waiting 10s and restarting\\.$", Duration.ofSeconds(5));
+                // The worker now waits 10 s; an open connection would time this read out after 5 s.
+                assertEquals(-1, in.read(), "the worker closed the connection");
+            }
+        }
     }
 
     @Test
