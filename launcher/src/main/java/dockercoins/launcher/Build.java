@@ -51,7 +51,7 @@ final class Build {
 
     static void ensure(Path projectDir, Path home, Collection<Service> services, boolean force, PrintWriter out) {
         List<Service> todo = services.stream()
-                .filter(s -> s != Service.REDIS)
+                .filter(Service::isJava)
                 .filter(s -> force || stale(projectDir, s))
                 .distinct().sorted().toList();
         if (todo.isEmpty()) return;

@@ -116,7 +116,8 @@ public final class Launcher implements Runnable {
         }
     }
 
+    /** DockerCoins' five services; the extras run only when asked for (up --with). */
     static List<Service> all() {
-        return List.of(Service.values());
+        return java.util.Arrays.stream(Service.values()).filter(s -> !s.extra()).toList();
     }
 }

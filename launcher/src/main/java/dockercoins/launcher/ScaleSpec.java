@@ -29,6 +29,9 @@ record ScaleSpec(Service service, int replicas) {
         if (service == Service.REDIS && n > 1) {
             throw new IllegalArgumentException("redis cannot be scaled beyond 1: each copy would hold its own data");
         }
+        if (service == Service.PROMETHEUS && n > 1) {
+            throw new IllegalArgumentException("prometheus cannot be scaled beyond 1: one server scrapes every replica");
+        }
         return new ScaleSpec(service, n);
     }
 

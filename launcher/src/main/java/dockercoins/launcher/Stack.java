@@ -106,6 +106,7 @@ final class Stack {
     final PrintWriter out;
     private final Set<Integer> portsHandedOut = new HashSet<>();
     private boolean recreateForRebuiltJars = true;
+    private boolean withPrometheus;
 
     Stack(Path projectDir, String project, Integer portBaseOption, Map<String, String> env, PrintWriter out) {
         this.projectDir = projectDir;
@@ -128,6 +129,17 @@ final class Stack {
     /** A REDIS_URL given by the user wins: no redis is started then. */
     boolean externalRedis() {
         return env.containsKey("REDIS_URL") && !env.get("REDIS_URL").isBlank();
+    }
+
+    /** up --with prometheus, or an earlier up of this stack did (remembered until down). */
+    boolean prometheus() {
+        return withPrometheus || "true".equals(stackProperties().getProperty("prometheus"));
+    }
+
+    /** Checks the binary first: a missing one is one clear line, before anything starts. */
+    void withPrometheus() {
+        Prometheus.binary(env.get("PATH"));
+        withPrometheus = true;
     }
 
     int portBase() {
@@ -292,6 +304,7 @@ final class Stack {
         // later commands from any shell (scale, start) keep these ports unless told otherwise
         Properties p = stackProperties();
         p.setProperty("portBase", Integer.toString(portBase()));
+        if (prometheus()) p.setProperty("prometheus", "true");
         saveStackProperties(p);
         List<Replica> started = new ArrayList<>();
         try {
@@ -305,6 +318,9 @@ final class Stack {
             } else if (mode == Mode.UP && !replicas(Service.WORKER).isEmpty()) {
                 convergeService(Service.WORKER, replicas(Service.WORKER).size(), Mode.REFRESH, started);
             }
+            awaitReady(started);
+            if (prometheus()) Prometheus.write(this);
+            if (todo.containsKey(Service.PROMETHEUS)) convergeService(Service.PROMETHEUS, todo.get(Service.PROMETHEUS), mode, started);
             awaitReady(started);
         } catch (RuntimeException e) {
             List<Replica> running = started.stream().filter(this::isRunning).toList();
@@ -321,6 +337,10 @@ final class Stack {
             Service s = e.getKey();
             if (s == Service.REDIS || !s.published() || e.getValue() < 1) continue;
             int port = publishedPort(s);
+            if (port > 65535) {
+                throw new LaunchException("port base " + portBase() + " puts " + s.id() + " on port " + port
+                        + ", past 65535; choose a lower --port-base or DOCKERCOINS_PORT_BASE");
+            }
             boolean ours = replicas(s).stream().anyMatch(r -> r.index() == 1 && r.port() == port && isRunning(r));
             if (!ours && !portFree(port)) {
                 throw new LaunchException("port " + port + " (" + s.id() + ") is already in use on "
@@ -377,9 +397,10 @@ final class Stack {
     }
 
     private int port(Service s, int index, Replica existing, boolean running) {
-        if (s == Service.WORKER) return 0;
+        // DEMO: workers have no port ("you cannot connect to the worker pods"), unless prometheus scrapes them
+        if (s == Service.WORKER && !prometheus()) return 0;
         if (s == Service.REDIS) return redisPort();
-        if (index == 1) return publishedPort(s);
+        if (index == 1 && s.published()) return publishedPort(s);
         if (existing != null && existing.port() > 0 && (running || portFree(existing.port()))) return existing.port();
         return freePort();
     }
@@ -395,6 +416,10 @@ final class Stack {
         if (s == Service.REDIS) {
             List<String> command = List.of("redis-server", "--port", Integer.toString(port), "--bind", bindAddress(),
                     "--save", "", "--appendonly", "no", "--dir", dir.toString());
+            return new Spec(command, Map.of(), port, fingerprint(command, Map.of(), ""), null);
+        }
+        if (s == Service.PROMETHEUS) {
+            List<String> command = Prometheus.command(this, port);
             return new Spec(command, Map.of(), port, fingerprint(command, Map.of(), ""), null);
         }
         Path jar = projectDir.resolve(s.id()).resolve("target").resolve(s.id() + ".jar");
@@ -424,6 +449,7 @@ final class Stack {
             vars.put("RNG_URL", urls(Service.RNG));
             vars.put("HASHER_URL", urls(Service.HASHER));
             vars.put("REDIS_URL", redisUrl());
+            if (port > 0) vars.put("METRICS_PORT", Integer.toString(port));
         } else {
             vars.remove("REDIS_URL");
             vars.remove("FILES_DIR");
@@ -499,11 +525,13 @@ final class Stack {
                     log.toString(), pidFile.toString(), exitFile.toString()));
             command.addAll(spec.command());
             if (s == Service.REDIS) command.set(5, RedisBinary.find(home, projectDir).toString());
+            if (s == Service.PROMETHEUS) command.set(5, Prometheus.binary(env.get("PATH")).toString());
             ProcessBuilder pb = new ProcessBuilder(command)
                     .directory(projectDir.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .redirectErrorStream(true);
+            pb.environment().remove("METRICS_PORT"); // the worker's, from the spec only: ten workers cannot share one
             pb.environment().putAll(spec.env());
             Process wrapper;
             try {
@@ -619,7 +647,7 @@ final class Stack {
 
     /** Stops services in reverse start order: workers first, so they flush their count to Redis. */
     void stopInOrder(List<Replica> replicas) {
-        for (Service s : List.of(Service.WORKER, Service.WEBUI, Service.HASHER, Service.RNG, Service.REDIS)) {
+        for (Service s : List.of(Service.PROMETHEUS, Service.WORKER, Service.WEBUI, Service.HASHER, Service.RNG, Service.REDIS)) {
             stop(replicas.stream().filter(r -> r.service() == s).toList());
         }
     }

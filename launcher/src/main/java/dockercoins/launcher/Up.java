@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
@@ -41,6 +42,11 @@ final class Up implements Callable<Integer> {
     @Option(names = "--no-build", description = "Never build, and keep running replicas even if their jar was rebuilt meanwhile.")
     boolean noBuild;
 
+    @Option(names = "--with", paramLabel = "EXTRA",
+            description = "Also run an extra service: prometheus (from PATH; on 127.0.0.1:9090, port base + 1090, scraping "
+                    + "rng, hasher, webui and the workers, which then serve /metrics on METRICS_PORT). Remembered until down.")
+    List<String> extras = new ArrayList<>();
+
     @Option(names = "--no-color", description = "Print the logs without colours.")
     boolean noColor;
 
@@ -55,6 +61,12 @@ final class Up implements Callable<Integer> {
         if (!java.nio.file.Files.isDirectory(stack.projectDir.resolve("worker"))) {
             throw new LaunchException(stack.projectDir + " is not a DockerCoins project directory (no worker/ in it)");
         }
+        for (String extra : extras) {
+            if (!extra.equals(Service.PROMETHEUS.id())) {
+                throw new ParameterException(spec.commandLine(), "unknown extra \"" + extra + "\" for --with (extras: prometheus)");
+            }
+        }
+        if (!extras.isEmpty() || services.contains(Service.PROMETHEUS)) stack.withPrometheus();
         Map<Service, Integer> wanted = wanted(stack, services, scales);
         List<Replica> before = stack.replicas();
         try (AutoCloseable lock = stack.lock()) {
@@ -78,6 +90,7 @@ final class Up implements Callable<Integer> {
             int current = stack.replicas(s).size();
             wanted.put(s, current > 0 ? current : 1);
         }
+        if (services.isEmpty() && stack.prometheus()) wanted.put(Service.PROMETHEUS, 1);
         for (ScaleSpec scale : scales) wanted.put(scale.service(), scale.replicas());
         return wanted;
     }
