@@ -103,8 +103,11 @@ public final class WebUi {
             // The page computes the speed itself from two polls: (h2-h1)/(t2-t1).
             String now = BigDecimal.valueOf(System.currentTimeMillis(), 3).toPlainString();
             log.debug("{} coins, {} hashes", coins, hashes);
-            send(exchange, 200, "{\"coins\": " + coins + ", \"hashes\": " + (hashes == null ? "0" : Long.parseLong(hashes))
+            send(exchange, 200, "{\"coins\": " + coins + ", \"hashes\": " + (hashes == null ? 0 : Long.parseLong(hashes))
                     + ", \"now\": " + now + "}");
+        } catch (NumberFormatException e) {
+            // Someone SET hashes by hand: say so rather than drop the connection without an answer.
+            send(exchange, 500, "{\"error\": \"the Redis key hashes is not a whole number\"}");
         } catch (JedisException e) {
             log.warn("Cannot read from Redis: {}", e.getMessage());
             // The page shows this text and keeps polling: it recovers by itself when Redis is back.

@@ -118,6 +118,15 @@ class WebUiTest {
     }
 
     @Test
+    void json_answers_500_with_a_json_error_when_hashes_is_not_a_number() throws Exception {
+        redisServer.call(jedis -> jedis.set("hashes", "lots"));
+        var response = get("/json");
+        assertEquals(500, response.statusCode());
+        assertEquals("application/json; charset=utf-8", response.headers().firstValue("Content-Type").orElseThrow());
+        assertEquals("{\"error\": \"the Redis key hashes is not a whole number\"}", response.body());
+    }
+
+    @Test
     void serves_files_from_files_dir_and_a_changed_file_live() throws Exception {
         Files.writeString(files.resolve("page.html"), "<p>one</p>");
         assertEquals("<p>one</p>", get("/page.html").body());
