@@ -125,6 +125,23 @@ class CommandLineTest {
     }
 
     @Test
+    void with_prometheus_but_none_on_path_is_one_line_and_nothing_starts() throws IOException {
+        Files.createDirectories(project.resolve("worker"));
+        Run run = run(Map.of("PATH", project.toString()), "up", "-d", "--with", "prometheus");
+        assertEquals(1, run.exit());
+        assertOneLine(run, "dockercoins: prometheus is not on PATH: install it (apt-get install prometheus) or leave out --with prometheus");
+        assertEquals(List.of("NAME   SERVICE   STATUS   PID   PORTS"), run("ps").out().lines().toList());
+    }
+
+    @Test
+    void an_unknown_extra_is_a_usage_error() throws IOException {
+        Files.createDirectories(project.resolve("worker"));
+        Run run = run("up", "-d", "--with", "grafana");
+        assertEquals(2, run.exit());
+        assertOneLine(run, "unknown extra \"grafana\" for --with (extras: prometheus)");
+    }
+
+    @Test
     void ps_on_a_project_without_a_stack_prints_only_the_header() {
         Run run = run("ps");
         assertEquals(0, run.exit());
