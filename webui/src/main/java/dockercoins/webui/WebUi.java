@@ -96,28 +96,28 @@ public final class WebUi {
         return server;
     }
 
-    static void json(HttpExchange exchange, UnifiedJedis redis) throws IOException {
+    private static void json(HttpExchange exchange, UnifiedJedis redis) throws IOException {
         try {
             long coins = redis.hlen("wallet");
             String hashes = redis.get("hashes");
             // The page computes the speed itself from two polls: (h2-h1)/(t2-t1).
             String now = BigDecimal.valueOf(System.currentTimeMillis(), 3).toPlainString();
             log.debug("{} coins, {} hashes", coins, hashes);
-            send(exchange, 200, "{\"coins\": " + coins + ", \"hashes\": " + (hashes == null ? 0 : Long.parseLong(hashes))
+            sendJson(exchange, 200, "{\"coins\": " + coins + ", \"hashes\": " + (hashes == null ? 0 : Long.parseLong(hashes))
                     + ", \"now\": " + now + "}");
         } catch (NumberFormatException e) {
             // Someone SET hashes by hand: say so rather than drop the connection without an answer.
-            send(exchange, 500, "{\"error\": \"the Redis key hashes is not a whole number\"}");
+            sendJson(exchange, 500, "{\"error\": \"the Redis key hashes is not a whole number\"}");
         } catch (JedisException e) {
             log.warn("Cannot read from Redis: {}", e.getMessage());
             // The page shows this text and keeps polling: it recovers by itself when Redis is back.
             String reason = String.valueOf(e.getMessage()).replaceAll("[\"\\\\\\p{Cntrl}]", "'");
-            send(exchange, 503, "{\"error\": \"redis unavailable: " + reason + "\"}");
+            sendJson(exchange, 503, "{\"error\": \"redis unavailable: " + reason + "\"}");
         }
     }
 
     /** Ready while Redis answers: without it /json has nothing to show. */
-    static void readyz(HttpExchange exchange, UnifiedJedis redis) throws IOException {
+    private static void readyz(HttpExchange exchange, UnifiedJedis redis) throws IOException {
         try {
             redis.ping();
             sendText(exchange, 200, "ready: redis answers\n");
@@ -126,26 +126,27 @@ public final class WebUi {
         }
     }
 
-    static void sendText(HttpExchange exchange, int status, String text) throws IOException {
-        byte[] body = text.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-        exchange.sendResponseHeaders(status, body.length);
-        try (var out = exchange.getResponseBody()) {
-            out.write(body);
-        }
+    private static void sendText(HttpExchange exchange, int status, String text) throws IOException {
+        send(exchange, status, "text/plain; charset=utf-8", text);
     }
 
-    static void send(HttpExchange exchange, int status, String json) throws IOException {
-        byte[] body = json.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+    private static void sendJson(HttpExchange exchange, int status, String json) throws IOException {
         exchange.getResponseHeaders().set("Cache-Control", "no-store");
-        exchange.sendResponseHeaders(status, body.length);
+        send(exchange, status, "application/json; charset=utf-8", json);
+    }
+
+    /** HEAD (httping, some probes) gets the headers only: a length would make the JDK warn on stderr. */
+    private static void send(HttpExchange exchange, int status, String contentType, String text) throws IOException {
+        byte[] body = text.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        boolean head = exchange.getRequestMethod().equals("HEAD");
+        exchange.sendResponseHeaders(status, head ? -1 : body.length);
         try (var out = exchange.getResponseBody()) {
-            out.write(body);
+            if (!head) out.write(body);
         }
     }
 
-    static void redirect(HttpExchange exchange, String location) throws IOException {
+    private static void redirect(HttpExchange exchange, String location) throws IOException {
         exchange.getResponseHeaders().set("Location", location);
         exchange.sendResponseHeaders(302, -1);
         exchange.close();

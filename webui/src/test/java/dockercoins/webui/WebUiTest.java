@@ -177,6 +177,26 @@ class WebUiTest {
         }
     }
 
+    @Test
+    void head_requests_get_the_headers_without_a_warning_on_stderr() throws Exception {
+        int port = TestRedis.freePort();
+        Process process = webui(Map.of("PORT", String.valueOf(port), "REDIS_URL", redisServer.url().toString(),
+                "FILES_DIR", files.toString()));
+        try {
+            List<String> lines = new ArrayList<>();
+            assertTrue(readUntil(lines(process), lines, "WEBUI running on port " + port), String.join("\n", lines));
+            for (String path : List.of("/json", "/healthz", "/readyz")) {
+                var head = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .method("HEAD", HttpRequest.BodyPublishers.noBody()).build();
+                assertEquals(200, http.send(head, HttpResponse.BodyHandlers.ofString()).statusCode(), path);
+            }
+            // The JDK writes its warning before it sends the answer: by now it would be in the pipe.
+            assertEquals(0, process.getErrorStream().available(), "nothing on stderr");
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "PORT|abc|PORT must be a port number (0-65535), got \"abc\"",
