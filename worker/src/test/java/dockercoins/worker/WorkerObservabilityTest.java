@@ -12,51 +12,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import redis.clients.jedis.RedisClient;
 
 /** The worker's /metrics (with METRICS_PORT) and its traces (with the OpenTelemetry agent), for real. */
-class WorkerObservabilityTest {
+class WorkerObservabilityTest extends WorkerFixture {
 
     private static final HttpClient client = HttpClient.newHttpClient();
-    private static TestRedis redisServer;
-    private static RedisClient redis;
-    private final List<AutoCloseable> started = new ArrayList<>();
-
-    @BeforeAll
-    static void startRedis() throws IOException {
-        redisServer = TestRedis.start(null);
-        redis = redisServer.client();
-    }
-
-    @AfterAll
-    static void stopRedis() throws IOException {
-        redis.close();
-        redisServer.close();
-    }
-
-    @BeforeEach
-    void emptyRedis() {
-        redis.flushAll();
-    }
-
-    @AfterEach
-    void stopEverythingStarted() throws Exception {
-        for (AutoCloseable closeable : started.reversed()) {
-            closeable.close();
-        }
-    }
 
     @Test
     void loops_calls_coins_and_restarts_add_up_with_incrby_hashes_and_the_wallet() throws Exception {
@@ -109,11 +76,6 @@ class WorkerObservabilityTest {
     }
 
     // ---- helpers
-
-    private <T extends AutoCloseable> T track(T closeable) {
-        started.add(closeable);
-        return closeable;
-    }
 
     private static Map<String, String> env(StandIn rng, StandIn hasher, String... more) {
         var env = new HashMap<String, String>();

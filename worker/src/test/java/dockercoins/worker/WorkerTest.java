@@ -17,10 +17,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.RedisClient;
@@ -29,37 +25,9 @@ import redis.clients.jedis.RedisClient;
  * The worker as a real process against a real redis-server and small real HTTP stand-ins for
  * rng and hasher on 127.0.0.1.
  */
-class WorkerTest {
+class WorkerTest extends WorkerFixture {
 
     private static final Duration WORKSHOP_DELAY = Duration.ofMillis(100);
-
-    private static TestRedis redisServer;
-    private static RedisClient redis;
-    private final java.util.List<AutoCloseable> started = new java.util.ArrayList<>();
-
-    @BeforeAll
-    static void startRedis() throws IOException {
-        redisServer = TestRedis.start(null);
-        redis = redisServer.client();
-    }
-
-    @AfterAll
-    static void stopRedis() throws IOException {
-        redis.close();
-        redisServer.close();
-    }
-
-    @BeforeEach
-    void emptyRedis() {
-        redis.flushAll();
-    }
-
-    @AfterEach
-    void stopEverythingStarted() throws Exception {
-        for (AutoCloseable closeable : started.reversed()) {
-            closeable.close();
-        }
-    }
 
     @Test
     void does_about_3_3_loops_per_second_with_the_workshop_delays() throws IOException {
@@ -269,11 +237,6 @@ class WorkerTest {
     }
 
     // ---- helpers
-
-    private <T extends AutoCloseable> T track(T closeable) {
-        started.add(closeable);
-        return closeable;
-    }
 
     private static Map<String, String> env(StandIn rng, StandIn hasher, int redisPort, String... more) {
         var env = new HashMap<String, String>();
