@@ -73,7 +73,7 @@ class CommandLineTest {
     void an_unknown_service_gets_one_line_naming_it() {
         Run run = run("up", "-d", "miner");
         assertEquals(2, run.exit());
-        assertOneLine(run, "no such service: \"miner\" (services: redis, rng, hasher, webui, worker)");
+        assertOneLine(run, "no such service: \"miner\" (services: redis, rng, hasher, webui, worker, prometheus)");
         assertOneLine(run("logs", "miner"), "no such service: \"miner\"");
     }
 
