@@ -440,6 +440,7 @@ final class Stack {
                 vars.put("PORT", Integer.toString(port));
                 vars.put("BIND_ADDRESS", bindAddress());
             }
+            case WORKER -> vars.put("BIND_ADDRESS", bindAddress()); // for its METRICS_PORT, if any
             default -> vars.remove("BIND_ADDRESS");
         }
         if (s == Service.WEBUI) {

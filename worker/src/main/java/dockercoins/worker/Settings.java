@@ -1,5 +1,6 @@
 package dockercoins.worker;
 
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -14,7 +15,7 @@ import java.util.OptionalInt;
  * one-line message naming the variable and the value.
  */
 record Settings(List<URI> rngUrls, List<URI> hasherUrls, URI redisUrl, Duration workerDelay, OptionalInt metricsPort,
-        boolean debug) {
+        String bindAddress, boolean debug) {
 
     static Settings fromEnv(Map<String, String> env) {
         return new Settings(
@@ -23,6 +24,7 @@ record Settings(List<URI> rngUrls, List<URI> hasherUrls, URI redisUrl, Duration 
                 redisUrl(env.getOrDefault("REDIS_URL", "redis://redis:6379")),
                 seconds("WORKER_DELAY", env.getOrDefault("WORKER_DELAY", "0.1")),
                 port("METRICS_PORT", env.getOrDefault("METRICS_PORT", "")),
+                address("BIND_ADDRESS", env.getOrDefault("BIND_ADDRESS", "0.0.0.0")),
                 env.getOrDefault("DEBUG", "").toLowerCase().startsWith("y"));
     }
 
@@ -35,6 +37,14 @@ record Settings(List<URI> rngUrls, List<URI> hasherUrls, URI redisUrl, Duration 
             throw new IllegalArgumentException(name + " must be a port number from 0 to 65535, got \"" + value + "\"");
         }
         return OptionalInt.of(Integer.parseInt(value.strip()));
+    }
+
+    /** Where the METRICS_PORT server listens (the local launcher passes 127.0.0.1). */
+    private static String address(String name, String value) {
+        if (!new InetSocketAddress(value.strip(), 0).isUnresolved()) {
+            return value.strip();
+        }
+        throw new IllegalArgumentException(name + " must be an IP address or a known host name, got \"" + value + "\"");
     }
 
     private static List<URI> httpUrls(String name, String value) {

@@ -169,7 +169,7 @@ public final class Worker {
 
     /** GET /metrics on the port (METRICS_PORT), until stop(). */
     void serveMetrics(int port) throws IOException {
-        metricsServer = telemetry.serve(port);
+        metricsServer = telemetry.serve(settings.bindAddress(), port);
         log.info("worker serving /metrics on port {}", metricsServer.getAddress().getPort());
     }
 

@@ -95,13 +95,13 @@ final class WorkerTelemetry {
         restarts.inc();
     }
 
-    /** Serves GET /metrics on the port, with the JVM's basics. */
-    HttpServer serve(int port) throws IOException {
+    /** Serves GET /metrics on the address and port, with the JVM's basics. */
+    HttpServer serve(String address, int port) throws IOException {
         JvmMemoryMetrics.builder().register(registry);
         JvmGarbageCollectorMetrics.builder().register(registry);
         JvmThreadsMetrics.builder().register(registry);
         ProcessMetrics.builder().register(registry);
-        var server = HttpServer.create(new InetSocketAddress(port), 0);
+        var server = HttpServer.create(new InetSocketAddress(address, port), 0);
         server.createContext("/metrics", new MetricsHandler(registry));
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.start();

@@ -34,6 +34,12 @@ class SettingsTest {
     }
 
     @Test
+    void the_metrics_port_listens_on_BIND_ADDRESS() {
+        assertEquals("0.0.0.0", Settings.fromEnv(Map.of()).bindAddress());
+        assertEquals("127.0.0.1", Settings.fromEnv(Map.of("BIND_ADDRESS", "127.0.0.1")).bindAddress());
+    }
+
+    @Test
     void reads_url_lists_a_password_url_a_delay_and_debug() {
         var settings = Settings.fromEnv(Map.of(
                 "RNG_URL", "http://127.0.0.1:8101/, http://127.0.0.1:8102",
@@ -59,6 +65,7 @@ class SettingsTest {
         "REDIS_URL    | redis://redis:6379/x",
         "METRICS_PORT | http",
         "METRICS_PORT | 65536",
+        "BIND_ADDRESS | no-such-host.invalid",
     })
     void rejects_a_malformed_value_naming_the_variable_and_the_value(String name, String value) {
         var error = assertThrows(IllegalArgumentException.class, () -> Settings.fromEnv(Map.of(name, value)));

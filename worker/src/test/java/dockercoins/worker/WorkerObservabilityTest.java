@@ -29,7 +29,7 @@ class WorkerObservabilityTest extends WorkerFixture {
     void loops_calls_coins_and_restarts_add_up_with_incrby_hashes_and_the_wallet() throws Exception {
         var rng = track(StandIn.rng("127.0.0.1", 0, Duration.ZERO));
         var hasher = StandIn.hasher(Duration.ZERO);
-        var worker = track(WorkerProcess.start(env(rng, hasher, "WORKER_DELAY", "0.02", "METRICS_PORT", "0")));
+        var worker = track(WorkerProcess.start(env(rng, hasher, "WORKER_DELAY", "0.02", "METRICS_PORT", "0", "BIND_ADDRESS", "127.0.0.1")));
         URI metrics = metricsUrl(worker);
         awaitUntil(() -> hashes() >= 20 && redis.hlen("wallet") >= 1, worker::output);
         assertTrue(rng.traceparents.isEmpty(), "no traceparent without the agent: the OpenTelemetry API is a no-op");
