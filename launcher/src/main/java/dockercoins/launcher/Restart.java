@@ -26,8 +26,7 @@ final class Restart implements Callable<Integer> {
         List<Service> services = Launcher.services(spec, serviceNames);
         Stack stack = launcher.stack(spec.commandLine().getOut());
         try (AutoCloseable lock = stack.lock()) {
-            stack.stopInOrder(stack.replicas().stream()
-                    .filter(r -> services.isEmpty() || services.contains(r.service())).toList());
+            Stop.stop(stack, services);
             Start.start(stack, services);
         }
         return 0;

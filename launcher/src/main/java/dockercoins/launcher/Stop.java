@@ -27,9 +27,13 @@ final class Stop implements Callable<Integer> {
         List<Service> services = Launcher.services(spec, serviceNames);
         Stack stack = launcher.stack(spec.commandLine().getOut());
         try (AutoCloseable lock = stack.lock()) {
-            stack.stopInOrder(stack.replicas().stream()
-                    .filter(r -> services.isEmpty() || services.contains(r.service())).toList());
+            stop(stack, services);
         }
         return 0;
+    }
+
+    static void stop(Stack stack, List<Service> services) {
+        stack.stopInOrder(stack.replicas().stream()
+                .filter(r -> services.isEmpty() || services.contains(r.service())).toList());
     }
 }

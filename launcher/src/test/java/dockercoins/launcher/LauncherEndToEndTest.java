@@ -2,6 +2,7 @@ package dockercoins.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -187,6 +188,27 @@ class LauncherEndToEndTest {
 
     @Test
     @Order(10)
+    void stop_start_and_restart_act_on_the_named_services_only() throws Exception {
+        Result stop = dockercoins("stop", "worker");
+        assertEquals(0, stop.exit(), stop.err());
+        String ps = dockercoins("ps").out();
+        assertTrue(ps.lines().anyMatch(l -> l.contains("-worker-1 ") && l.contains("exited (143)")), ps);
+        assertTrue(ps.lines().anyMatch(l -> l.contains("-rng-1 ") && l.contains(" Up ")), ps);
+
+        Result start = dockercoins("start", "worker");
+        assertEquals(0, start.exit(), start.err());
+        String worker = dockercoins("ps", "worker").out();
+        assertTrue(worker.lines().anyMatch(l -> l.contains("-worker-1 ") && l.contains(" Up ")), worker);
+
+        String rngBefore = pidOf("rng-1");
+        Result restart = dockercoins("restart", "rng");
+        assertEquals(0, restart.exit(), restart.err());
+        assertNotEquals(rngBefore, pidOf("rng-1"), "restart runs a new rng process");
+        assertEquals(200, get(base + 1, "/").statusCode());
+    }
+
+    @Test
+    @Order(11)
     void down_leaves_no_process_and_no_open_port() throws Exception {
         recordPidsAndPorts();
         Result down = dockercoins("down");
@@ -287,6 +309,13 @@ class LauncherEndToEndTest {
 
     private Process start(String... args) throws IOException {
         return builder(args).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    }
+
+    /** The PID column of a replica in ps (the column before the ports). */
+    private String pidOf(String replica) throws Exception {
+        String line = dockercoins("ps").out().lines().filter(l -> l.contains("-" + replica + " ")).findFirst().orElseThrow();
+        String[] columns = line.trim().split("\\s+");
+        return columns[columns.length - 2];
     }
 
     private Result dockercoins(String... args) throws Exception {
