@@ -1,11 +1,12 @@
 package dockercoins.launcher;
 
+import static dockercoins.launcher.ScriptedStack.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dockercoins.launcher.ScriptedStack.Result;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,23 +16,16 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -47,28 +41,11 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LauncherEndToEndTest {
-    private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(3);
     private static final Pattern HASHES = Pattern.compile("\"hashes\"\\s*:\\s*(\\d+)");
 
-    private final Path projectDir = Path.of("").toAbsolutePath().getParent();
-    private final String project = "e2e" + ProcessHandle.current().pid();
+    private final ScriptedStack stack = new ScriptedStack("e2e", 20000, 0, 1, 2);
+    private final int base = stack.base;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private int base;
-    private final List<Long> pids = new ArrayList<>();
-    private final List<Integer> ports = new ArrayList<>();
-
-    record Result(int exit, String out, String err) {
-    }
-
-    @BeforeAll
-    void pick_free_ports() throws IOException {
-        for (int candidate = 20000 + (int) (ProcessHandle.current().pid() % 200) * 10; ; candidate += 10) {
-            if (free(candidate) && free(candidate + 1) && free(candidate + 2)) {
-                base = candidate;
-                return;
-            }
-        }
-    }
 
     @AfterAll
     void down_whatever_happened() throws Exception {
@@ -81,7 +58,7 @@ class LauncherEndToEndTest {
         Result up = dockercoins("up", "-d");
         assertEquals(0, up.exit(), up.out() + up.err());
         for (String service : List.of("redis", "rng", "hasher", "webui", "worker")) {
-            assertTrue(up.out().contains(project + "-" + service + "-1"), up.out());
+            assertTrue(up.out().contains(stack.project + "-" + service + "-1"), up.out());
         }
     }
 
@@ -99,7 +76,7 @@ class LauncherEndToEndTest {
         for (String line : lines.subList(1, lines.size())) {
             assertTrue(line.contains(" Up "), line);
         }
-        recordPidsAndPorts();
+        stack.recordPidsAndPorts();
     }
 
     @Test
@@ -144,7 +121,7 @@ class LauncherEndToEndTest {
     void two_workers_mine_about_twice_as_much() throws Exception {
         Result up = dockercoins("up", "-d", "--no-build", "--scale", "worker=2");
         assertEquals(0, up.exit(), up.err());
-        assertTrue(up.out().contains(project + "-worker-1  ") && up.out().contains("Running"), up.out());
+        assertTrue(up.out().contains(stack.project + "-worker-1  ") && up.out().contains("Running"), up.out());
         await(Duration.ofSeconds(30), "worker-2 logs its work",
                 () -> dockercoinsQuietly("logs", "--tail", "20").contains("worker-2  | "));
         double rate = rate();
@@ -158,7 +135,7 @@ class LauncherEndToEndTest {
         Result up = dockercoins("up", "-d", "--no-build", "--scale", "worker=10");
         assertEquals(0, up.exit(), up.err());
         assertEquals(8, up.out().lines().filter(l -> l.matches(".*-worker-\\d+\\s+Started")).count(), up.out());
-        recordPidsAndPorts();
+        stack.recordPidsAndPorts();
         await(Duration.ofSeconds(30), "worker-10 logs its work",
                 () -> dockercoinsQuietly("logs", "--tail", "50", "worker").contains("worker-10  | "));
         double rate = rate();
@@ -210,17 +187,7 @@ class LauncherEndToEndTest {
     @Test
     @Order(11)
     void down_leaves_no_process_and_no_open_port() throws Exception {
-        recordPidsAndPorts();
-        Result down = dockercoins("down");
-        assertEquals(0, down.exit(), down.err());
-        for (long pid : pids) {
-            assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "pid " + pid + " still alive");
-        }
-        Path stackDir = projectDir.resolve(".dockercoins").resolve(project);
-        await(Duration.ofSeconds(5), "no supervisor left", () -> ProcessHandle.allProcesses()
-                .noneMatch(p -> String.join(" ", p.info().arguments().orElse(new String[0])).contains(stackDir.toString())));
-        for (int port : ports) assertFalse(Stack.accepts(port), "port " + port + " still open");
-        assertFalse(Files.exists(stackDir.resolve("state")));
+        stack.downLeavesNothing();
     }
 
     // ---- helpers -------------------------------------------------------------------------
@@ -279,36 +246,12 @@ class LauncherEndToEndTest {
         return times.get(2);
     }
 
-    /** Every pid and port the stack's state names, so down can be checked against them. */
-    private void recordPidsAndPorts() throws IOException {
-        Path state = projectDir.resolve(".dockercoins").resolve(project).resolve("state");
-        try (Stream<Path> files = Files.list(state)) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".properties")).toList()) {
-                Properties p = new Properties();
-                try (InputStream in = Files.newInputStream(f)) {
-                    p.load(in);
-                }
-                pids.add(Long.parseLong(p.getProperty("pid")));
-                int port = Integer.parseInt(p.getProperty("port"));
-                if (port > 0) ports.add(port);
-            }
-        }
-    }
-
-    private ProcessBuilder builder(String... args) {
-        List<String> command = new ArrayList<>();
-        command.add(projectDir.resolve("dockercoins").toString());
-        command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).directory(projectDir.toFile());
-        Map<String, String> env = pb.environment();
-        env.put("DOCKERCOINS_PORT_BASE", Integer.toString(base));
-        env.put("DOCKERCOINS_PROJECT_NAME", project);
-        for (String knob : Stack.KNOBS) env.remove(knob);
-        return pb;
+    private Result dockercoins(String... args) throws Exception {
+        return stack.run(args);
     }
 
     private Process start(String... args) throws IOException {
-        return builder(args).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        return stack.builder(args).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     }
 
     /** The PID column of a replica in ps (the column before the ports). */
@@ -316,21 +259,6 @@ class LauncherEndToEndTest {
         String line = dockercoins("ps").out().lines().filter(l -> l.contains("-" + replica + " ")).findFirst().orElseThrow();
         String[] columns = line.trim().split("\\s+");
         return columns[columns.length - 2];
-    }
-
-    private Result dockercoins(String... args) throws Exception {
-        Path err = Files.createTempFile("dockercoins", ".err");
-        try {
-            Process p = builder(args).redirectError(err.toFile()).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(COMMAND_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                fail("./dockercoins " + String.join(" ", args) + " did not finish");
-            }
-            return new Result(p.exitValue(), out, Files.readString(err));
-        } finally {
-            Files.deleteIfExists(err);
-        }
     }
 
     private String dockercoinsQuietly(String... args) {
@@ -354,15 +282,4 @@ class LauncherEndToEndTest {
         return lines;
     }
 
-    private static void await(Duration timeout, String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) fail("timed out waiting until " + what);
-            Thread.sleep(200);
-        }
-    }
-
-    private static boolean free(int port) {
-        return !Stack.accepts(port);
-    }
 }
