@@ -80,6 +80,25 @@ for s in rng hasher worker webui; do
   check "$s image runs as a non-root user ($user)" test -n "$user" -a "${user%%:*}" != 0 -a "${user%%:*}" != root
 done
 
+# Port 80 as a non-root user with no sysctl, on a runtime that keeps the kernel's default
+# (containerd 1.x does), and under the hardened settings of the Kubernetes component.
+docker_() { docker ${DOCKER_HOST:+-H "$DOCKER_HOST"} "$@"; }
+answers_on_80() {
+  local image=$1 id port ok=1; shift
+  id=$(docker_ run -d -p 127.0.0.1::80 "$@" "$image") || return 1
+  port=$(docker_ port "$id" 80/tcp | head -1); port=${port##*:}
+  await 30 eval 'curl -sf --max-time 2 http://127.0.0.1:$port/ | grep -q "running on"' || { ok=; docker_ logs "$id" 2>&1 | tail -3; }
+  docker_ rm -f "$id" >/dev/null 2>&1
+  [ -n "$ok" ]
+}
+for s in rng hasher webui; do
+  check "$s answers on port 80 with ip_unprivileged_port_start=1024 and no flag" \
+    answers_on_80 "${COMPOSE_PROJECT_NAME}_$s" --sysctl net.ipv4.ip_unprivileged_port_start=1024
+  check "$s answers on port 80 hardened (read-only, cap-drop ALL + NET_BIND_SERVICE, no-new-privileges)" \
+    answers_on_80 "${COMPOSE_PROJECT_NAME}_$s" --read-only --tmpfs /tmp --cap-drop ALL --cap-add NET_BIND_SERVICE \
+    --security-opt no-new-privileges --sysctl net.ipv4.ip_unprivileged_port_start=0
+done
+
 note "docker-compose up -d"
 check "docker-compose up -d" eval 'compose up -d >/tmp/dctest-up.log 2>&1'
 ps_out=$(compose ps 2>&1); echo "$ps_out"
