@@ -87,7 +87,9 @@ answers_on_80() {
   local image=$1 id port ok=1; shift
   id=$(docker_ run -d -p 127.0.0.1::80 "$@" "$image") || return 1
   port=$(docker_ port "$id" 80/tcp | head -1); port=${port##*:}
-  await 30 eval 'curl -sf --max-time 2 http://127.0.0.1:$port/ | grep -q "running on"' || { ok=; docker_ logs "$id" 2>&1 | tail -3; }
+  # rng and hasher answer GET / with their banner, webui with a redirect to the page
+  await 30 eval 'curl -s --max-time 2 -o /dev/null -w "%{http_code}" http://127.0.0.1:$port/ | grep -q "^[23]"' \
+    || { ok=; docker_ logs "$id" 2>&1 | tail -3; }
   docker_ rm -f "$id" >/dev/null 2>&1
   [ -n "$ok" ]
 }

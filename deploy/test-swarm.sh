@@ -132,8 +132,8 @@ if await 240 eval '[ "$(state)" = rollback_completed ]'; then
   took=$(( $(date +%s) - t0 ))
   echo "swarm: broken hasher update rolled back in $took s"
   pass "Swarm rolled the broken hasher back by itself ($took s)"
-  unhealthy=$(docker service ps "${stack}_hasher" --format '{{.Error}}' | grep -c -i unhealthy)
-  echo "swarm: $unhealthy hasher tasks of the update turned unhealthy before the rollback"
+  history=$(docker service ps --no-trunc "${stack}_hasher" --format '{{.Name}} {{.Error}}' | grep unhealthy)
+  echo "swarm: $(wc -l <<<"$history") unhealthy hasher tasks in $(cut -d' ' -f1 <<<"$history" | sort -u | wc -l) of 7 slots before the rollback"
 else
   fail "Swarm rolled the broken hasher back by itself (state: $(state))"
   docker service ps "${stack}_hasher" | head -12
