@@ -6,12 +6,8 @@ import com.sun.net.httpserver.SimpleFileServer;
 import com.sun.net.httpserver.SimpleFileServer.OutputLevel;
 import java.io.IOException;
 import java.io.InputStream;
-import java.math.BigDecimal;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -29,17 +25,17 @@ public final class Hasher {
     /** The largest body that hasher hashes: 1 MiB. */
     static final int MAX_BODY = 1024 * 1024;
     private static final long DRAIN_LIMIT = 8 * MAX_BODY;
-    private static final String TEXT = "text/plain; charset=utf-8";
-    private static final String HOSTNAME = hostname();
+    private static final String HOSTNAME = Env.hostname();
 
     /** Configuration comes only from environment variables, with the compose defaults. */
     record Settings(int port, String bindAddress, Duration delay, boolean debug) {
-        static Settings fromEnv(Map<String, String> env) {
+        static Settings fromEnv(Map<String, String> variables) {
+            var env = new Env(variables);
             return new Settings(
-                    portNumber(env, "PORT", "80"),
-                    address(env, "BIND_ADDRESS", "0.0.0.0"),
-                    seconds(env, "HASHER_DELAY", "0.1"),
-                    env.getOrDefault("DEBUG", "").toLowerCase().startsWith("y"));
+                    env.port("PORT", "80"),
+                    env.address("BIND_ADDRESS", "0.0.0.0"),
+                    env.seconds("HASHER_DELAY", "0.1"),
+                    env.debug());
         }
     }
 
@@ -108,7 +104,7 @@ public final class Hasher {
             System.exit(2);
             return;
         }
-        if (settings.debug()) System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
+        if (settings.debug()) Env.enableDebugLogs(); // before the first logger
         HttpServer server;
         try {
             server = start(settings);
@@ -121,7 +117,7 @@ public final class Hasher {
         LoggerFactory.getLogger(Hasher.class).info("hasher listening on port {}", server.getAddress().getPort());
     }
 
-    // Plumbing below: replies and environment parsing.
+    // Plumbing below: answers and the delay.
 
     private static long declaredLength(HttpExchange exchange) {
         String length = exchange.getRequestHeaders().getFirst("Content-Length");
@@ -134,7 +130,7 @@ public final class Hasher {
      */
     private static void tooLarge(HttpExchange exchange) throws IOException {
         byte[] body = ("the body is larger than the limit of " + MAX_BODY + " bytes (1 MiB)\n").getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", TEXT);
+        exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
         exchange.getResponseHeaders().set("Connection", "close");
         exchange.sendResponseHeaders(413, body.length);
         try (var out = exchange.getResponseBody()) {
@@ -146,7 +142,7 @@ public final class Hasher {
 
     private static void reply(HttpExchange exchange, int status, String text) throws IOException {
         byte[] body = text.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", TEXT);
+        exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
         boolean head = exchange.getRequestMethod().equals("HEAD");
         exchange.sendResponseHeaders(status, head ? -1 : body.length);
         try (var out = exchange.getResponseBody()) {
@@ -159,39 +155,6 @@ public final class Hasher {
             Thread.sleep(delay);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private static int portNumber(Map<String, String> env, String name, String fallback) {
-        String value = env.getOrDefault(name, fallback);
-        if (value.matches("[0-9]{1,5}") && Integer.parseInt(value) <= 65535) return Integer.parseInt(value);
-        throw new IllegalArgumentException(name + " must be a port number from 0 to 65535, got \"" + value + "\"");
-    }
-
-    private static Duration seconds(Map<String, String> env, String name, String fallback) {
-        String value = env.getOrDefault(name, fallback);
-        if (value.matches("[0-9]{1,9}(\\.[0-9]*)?|\\.[0-9]+")) {
-            return Duration.ofNanos(new BigDecimal(value).movePointRight(9).longValue());
-        }
-        throw new IllegalArgumentException(name + " must be a number of seconds, got \"" + value + "\"");
-    }
-
-    private static String address(Map<String, String> env, String name, String fallback) {
-        String value = env.getOrDefault(name, fallback);
-        if (!new InetSocketAddress(value, 0).isUnresolved()) return value;
-        throw new IllegalArgumentException(name + " must be an IP address or a known host name, got \"" + value + "\"");
-    }
-
-    /** The kernel's host name, as the original's Socket.gethostname: no DNS look-up on Linux. */
-    private static String hostname() {
-        try {
-            return Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
-        } catch (IOException | RuntimeException e) {
-            try {
-                return InetAddress.getLocalHost().getHostName();
-            } catch (IOException unknown) {
-                return "localhost";
-            }
         }
     }
 }

@@ -5,12 +5,8 @@ import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.SimpleFileServer;
 import com.sun.net.httpserver.SimpleFileServer.OutputLevel;
 import java.io.IOException;
-import java.math.BigDecimal;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -26,19 +22,20 @@ import org.slf4j.LoggerFactory;
 public final class Rng {
     /** The largest n that {@code GET /<n>} serves: 1 MiB. */
     static final int MAX_BYTES = 1024 * 1024;
-    private static final String HOSTNAME = hostname();
+    private static final String HOSTNAME = Env.hostname();
     private static final SecureRandom RANDOM = osRandom();
 
     /** Configuration comes only from environment variables, with the compose defaults. */
     record Settings(int port, String bindAddress, Duration delay, int concurrency, int readyMaxQueue, boolean debug) {
-        static Settings fromEnv(Map<String, String> env) {
+        static Settings fromEnv(Map<String, String> variables) {
+            var env = new Env(variables);
             return new Settings(
-                    integer(env, "PORT", "80", 0, 65535, "a port number from 0 to 65535"),
-                    address(env, "BIND_ADDRESS", "0.0.0.0"),
-                    seconds(env, "RNG_DELAY", "0.1"),
-                    integer(env, "RNG_CONCURRENCY", "1", 0, Integer.MAX_VALUE, "a whole number (0 = unlimited)"),
-                    integer(env, "RNG_READY_MAX_QUEUE", "10", 1, Integer.MAX_VALUE, "a whole number of waiting requests, 1 or more"),
-                    env.getOrDefault("DEBUG", "").toLowerCase().startsWith("y"));
+                    env.port("PORT", "80"),
+                    env.address("BIND_ADDRESS", "0.0.0.0"),
+                    env.seconds("RNG_DELAY", "0.1"),
+                    env.number("RNG_CONCURRENCY", "1", 0, Integer.MAX_VALUE, "a whole number (0 = unlimited)"),
+                    env.number("RNG_READY_MAX_QUEUE", "10", 1, Integer.MAX_VALUE, "a whole number of waiting requests, 1 or more"),
+                    env.debug());
         }
     }
 
@@ -58,19 +55,20 @@ public final class Rng {
         var server = HttpServer.create(new InetSocketAddress(settings.bindAddress(), settings.port()), 0);
         server.createContext("/", exchange -> {
             String method = exchange.getRequestMethod();
-            String path = exchange.getRequestURI().getPath();
-            String problem = problemWith(path);
             if (!method.equals("GET") && !method.equals("HEAD")) {
                 exchange.getResponseHeaders().set("Allow", "GET, HEAD");
                 reply(exchange, 405, "rng only answers GET, not " + method + "\n");
-            } else if (path.equals("/")) {
-                queue.serve(exchange, e -> reply(e, 200, "RNG running on " + HOSTNAME + "\n"));
-            } else if (path.indexOf('/', 1) >= 0) {
-                reply(exchange, 404, "no such page: rng answers / and /<number of bytes>\n");
-            } else if (problem != null) {
-                reply(exchange, 400, exchange.getRequestURI().getRawPath() + problem + "\n");
-            } else {
-                queue.serve(exchange, e -> {
+                return;
+            }
+            String path = exchange.getRequestURI().getPath();
+            String problem = problemWith(path); // why /<n> is not a count rng serves, or null
+            switch (path) {
+                case "/" -> queue.serve(exchange, e -> reply(e, 200, "RNG running on " + HOSTNAME + "\n"));
+                case String deeper when deeper.indexOf('/', 1) >= 0 ->
+                        reply(exchange, 404, "no such page: rng answers / and /<number of bytes>\n");
+                case String badCount when problem != null ->
+                        reply(exchange, 400, exchange.getRequestURI().getRawPath() + problem + "\n");
+                default -> queue.serve(exchange, e -> { // GET /{n}
                     pause(settings.delay()); // Simulate a little bit of delay, as the original does.
                     sendRandomBytes(e, Integer.parseInt(path.substring(1)));
                 });
@@ -112,7 +110,7 @@ public final class Rng {
             System.exit(2);
             return;
         }
-        if (settings.debug()) System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
+        if (settings.debug()) Env.enableDebugLogs(); // before the first logger
         HttpServer server;
         try {
             server = start(settings);
@@ -125,7 +123,7 @@ public final class Rng {
         LoggerFactory.getLogger(Rng.class).info("rng listening on port {}", server.getAddress().getPort());
     }
 
-    // Plumbing below: answers and environment parsing.
+    // Plumbing below: answers, the delay, the OS generator.
 
     private static void reply(HttpExchange exchange, int status, String text) throws IOException {
         byte[] body = text.getBytes(StandardCharsets.UTF_8);
@@ -156,41 +154,6 @@ public final class Rng {
             Thread.sleep(delay);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private static int integer(Map<String, String> env, String name, String fallback, int min, int max, String meaning) {
-        String value = env.getOrDefault(name, fallback);
-        if (value.matches("[0-9]{1,10}") && Long.parseLong(value) >= min && Long.parseLong(value) <= max) {
-            return Integer.parseInt(value);
-        }
-        throw new IllegalArgumentException(name + " must be " + meaning + ", got \"" + value + "\"");
-    }
-
-    private static Duration seconds(Map<String, String> env, String name, String fallback) {
-        String value = env.getOrDefault(name, fallback);
-        if (value.matches("[0-9]{1,9}(\\.[0-9]*)?|\\.[0-9]+")) {
-            return Duration.ofNanos(new BigDecimal(value).movePointRight(9).longValue());
-        }
-        throw new IllegalArgumentException(name + " must be a number of seconds, got \"" + value + "\"");
-    }
-
-    private static String address(Map<String, String> env, String name, String fallback) {
-        String value = env.getOrDefault(name, fallback);
-        if (!new InetSocketAddress(value, 0).isUnresolved()) return value;
-        throw new IllegalArgumentException(name + " must be an IP address or a known host name, got \"" + value + "\"");
-    }
-
-    /** The kernel's host name, as the original's socket.gethostname(): no DNS look-up on Linux. */
-    private static String hostname() {
-        try {
-            return Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
-        } catch (IOException | RuntimeException e) {
-            try {
-                return InetAddress.getLocalHost().getHostName();
-            } catch (IOException unknown) {
-                return "localhost";
-            }
         }
     }
 

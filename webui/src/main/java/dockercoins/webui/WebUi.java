@@ -8,14 +8,12 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.RedisClient;
@@ -27,47 +25,19 @@ import redis.clients.jedis.exceptions.JedisException;
  * {@code curl http://localhost:8000/json} gives {@code {"coins": 12, "hashes": 345, "now": 1764175770.123}}.
  */
 public final class WebUi {
-    static {
-        // DEBUG must be seen before the first logger is created.
-        if (System.getenv().getOrDefault("DEBUG", "").matches("[yY].*")) {
-            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
-        }
-    }
-    private static final Logger log = LoggerFactory.getLogger(WebUi.class);
-
-    record Settings(InetSocketAddress address, URI redisUrl, Path filesDir) {
-        static Settings fromEnv(Map<String, String> env) {
-            String port = env.getOrDefault("PORT", "80");
-            if (!port.matches("\\d{1,5}") || Integer.parseInt(port) > 65535) {
-                throw new IllegalArgumentException("PORT must be a port number (0-65535), got \"" + port + "\"");
-            }
-            String bind = env.getOrDefault("BIND_ADDRESS", "0.0.0.0");
-            var address = new InetSocketAddress(bind, Integer.parseInt(port));
-            if (address.isUnresolved()) {
-                throw new IllegalArgumentException("BIND_ADDRESS must be an IP address or host name, got \"" + bind + "\"");
-            }
-            String redis = env.getOrDefault("REDIS_URL", "redis://redis:6379");
-            URI redisUrl = parseRedisUrl(redis);
-            if (redisUrl == null) {
-                throw new IllegalArgumentException("REDIS_URL must look like redis://[:password@]host[:port][/db], got \"" + redis + "\"");
-            }
+    /** Configuration comes only from environment variables, with the compose defaults. */
+    record Settings(int port, String bindAddress, URI redisUrl, Path filesDir, boolean debug) {
+        static Settings fromEnv(Map<String, String> variables) {
+            var env = new Env(variables);
             // Run from the source tree, the page is in webui/files; in the image FILES_DIR=/files.
-            String files = env.getOrDefault("FILES_DIR", Files.isDirectory(Path.of("webui/files")) ? "webui/files" : "files");
-            if (!Files.isDirectory(Path.of(files))) {
-                throw new IllegalArgumentException("FILES_DIR must be a directory, got \"" + files + "\"");
-            }
-            return new Settings(address, redisUrl, Path.of(files).toAbsolutePath().normalize());
-        }
-
-        private static URI parseRedisUrl(String value) {
-            try {
-                var uri = new URI(value);
-                boolean valid = uri.getScheme() != null && uri.getScheme().matches("rediss?")
-                        && uri.getHost() != null && uri.getRawPath().matches("(/\\d*)?");
-                return valid ? uri : null;
-            } catch (URISyntaxException e) {
-                return null;
-            }
+            String files = Files.isDirectory(Path.of("webui/files")) ? "webui/files" : "files";
+            return new Settings(
+                    env.port("PORT", "80"),
+                    env.address("BIND_ADDRESS", "0.0.0.0"),
+                    env.redisUrl("REDIS_URL", "redis://redis:6379"),
+                    env.parse("FILES_DIR", files, "must be a directory",
+                            dir -> Files.isDirectory(Path.of(dir)) ? Path.of(dir).toAbsolutePath().normalize() : null),
+                    env.debug());
         }
     }
 
@@ -78,7 +48,7 @@ public final class WebUi {
     static HttpServer start(Settings settings, UnifiedJedis redis) throws IOException {
         var files = SimpleFileServer.createFileHandler(settings.filesDir());
         var metrics = new WebUiMetrics(redis);
-        var server = HttpServer.create(settings.address(), 0);
+        var server = HttpServer.create(new InetSocketAddress(settings.bindAddress(), settings.port()), 0);
         server.createContext("/", exchange -> {
             switch (exchange.getRequestURI().getPath()) {
                 case "/" -> redirect(exchange, "/index.html");
@@ -97,6 +67,7 @@ public final class WebUi {
     }
 
     private static void json(HttpExchange exchange, UnifiedJedis redis) throws IOException {
+        var log = LoggerFactory.getLogger(WebUi.class); // not a static field: main applies DEBUG first
         try {
             long coins = redis.hlen("wallet");
             String hashes = redis.get("hashes");
@@ -161,6 +132,7 @@ public final class WebUi {
             System.exit(2);
             return;
         }
+        if (settings.debug()) Env.enableDebugLogs(); // before the first logger
         var pool = new ConnectionPoolConfig();
         pool.setJmxEnabled(false); // starting JMX for the pool would cost ~0.3 s of start-up and ~10 MB
         var redis = RedisClient.builder().fromURI(settings.redisUrl()).poolConfig(pool).build();
@@ -168,7 +140,7 @@ public final class WebUi {
         try {
             server = start(settings, redis);
         } catch (IOException e) { // e.g. the port is taken
-            System.err.println("webui cannot listen on " + settings.address() + ": " + e.getMessage());
+            System.err.println("webui cannot listen on " + settings.bindAddress() + ":" + settings.port() + ": " + e.getMessage());
             System.exit(1);
             return;
         }
@@ -176,6 +148,6 @@ public final class WebUi {
             server.stop(0);
             redis.close();
         }));
-        log.info("WEBUI running on port {}", server.getAddress().getPort());
+        LoggerFactory.getLogger(WebUi.class).info("WEBUI running on port {}", server.getAddress().getPort());
     }
 }

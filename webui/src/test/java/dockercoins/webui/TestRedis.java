@@ -9,17 +9,30 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.RedisClient;
 import redis.embedded.core.ExecutableProvider;
 
-/** A real redis-server on a free port: the one on PATH, else the binary shipped in embedded-redis. */
+/**
+ * A real redis-server on a free port of 127.0.0.1: the one on PATH, else the binary shipped in
+ * embedded-redis, so that the tests also pass on a fresh machine. The same file in worker and webui.
+ */
 final class TestRedis implements AutoCloseable {
     final int port = freePort();
+    private final String password; // null for none
     private Process process;
 
     TestRedis() {
+        this(null);
+    }
+
+    /** @param password null for none */
+    TestRedis(String password) {
+        this.password = password;
         start();
     }
 
@@ -27,26 +40,32 @@ final class TestRedis implements AutoCloseable {
         return URI.create("redis://127.0.0.1:" + port);
     }
 
+    RedisClient client() {
+        return RedisClient.create("127.0.0.1", port, null, password);
+    }
+
     /** Runs commands on a new connection, so that a restart of the server leaves no stale one behind. */
     <T> T call(Function<Jedis, T> commands) {
         try (var jedis = new Jedis("127.0.0.1", port)) {
+            if (password != null) jedis.auth(password);
             return commands.apply(jedis);
         }
     }
 
     /** Starts (or restarts, on the same port) and waits until it answers PING. */
     void start() {
+        var command = new ArrayList<>(List.of(binary(), "--port", String.valueOf(port), "--bind", "127.0.0.1",
+                "--save", "", "--appendonly", "no"));
+        if (password != null) command.addAll(List.of("--requirepass", password));
         try {
-            process = new ProcessBuilder(binary(), "--port", String.valueOf(port), "--bind", "127.0.0.1",
-                    "--save", "", "--appendonly", "no")
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         Instant deadline = Instant.now().plusSeconds(10);
         while (true) {
-            try (var jedis = new Jedis("127.0.0.1", port)) {
-                jedis.ping();
+            try {
+                call(Jedis::ping);
                 return;
             } catch (RuntimeException e) {
                 if (Instant.now().isAfter(deadline) || !process.isAlive()) throw new IllegalStateException("redis-server did not start", e);
@@ -71,12 +90,16 @@ final class TestRedis implements AutoCloseable {
         stop();
     }
 
-    private static String binary() throws IOException {
+    private static String binary() {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
             Path candidate = Path.of(dir, "redis-server");
-            if (Files.isExecutable(candidate)) return candidate.toString();
+            if (!dir.isEmpty() && Files.isExecutable(candidate)) return candidate.toString();
         }
-        return ExecutableProvider.newJarResourceProvider().get().getAbsolutePath();
+        try {
+            return ExecutableProvider.newJarResourceProvider().get().getAbsolutePath();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     static int freePort() {

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.sun.net.httpserver.HttpServer;
 import java.io.File;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -56,8 +55,8 @@ class WebUiBrowserTest {
     static void start() throws IOException {
         redisServer = new TestRedis();
         webuiRedis = RedisClient.create(redisServer.url());
-        server = WebUi.start(new WebUi.Settings(new InetSocketAddress("127.0.0.1", 0), redisServer.url(),
-                Path.of("files").toAbsolutePath()), webuiRedis);
+        server = WebUi.start(new WebUi.Settings(0, "127.0.0.1", redisServer.url(),
+                Path.of("files").toAbsolutePath(), false), webuiRedis);
         miner = Executors.newSingleThreadScheduledExecutor();
         miner.scheduleAtFixedRate(new Runnable() {
             Jedis jedis;

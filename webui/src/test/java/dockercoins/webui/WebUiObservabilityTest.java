@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -36,7 +35,7 @@ class WebUiObservabilityTest {
         redisServer = new TestRedis();
         webuiRedis = RedisClient.create(redisServer.url());
         Path files = Files.createDirectories(tmp.resolve("files"));
-        server = WebUi.start(new WebUi.Settings(new InetSocketAddress("127.0.0.1", 0), redisServer.url(), files), webuiRedis);
+        server = WebUi.start(new WebUi.Settings(0, "127.0.0.1", redisServer.url(), files, false), webuiRedis);
     }
 
     @AfterAll

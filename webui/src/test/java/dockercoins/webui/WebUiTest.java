@@ -7,7 +7,6 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -51,7 +50,7 @@ class WebUiTest {
         Files.writeString(tmp.resolve("secret.txt"), "outside FILES_DIR");
         redisServer = new TestRedis();
         webuiRedis = RedisClient.create(redisServer.url());
-        server = WebUi.start(new WebUi.Settings(new InetSocketAddress("127.0.0.1", 0), redisServer.url(), files), webuiRedis);
+        server = WebUi.start(new WebUi.Settings(0, "127.0.0.1", redisServer.url(), files, false), webuiRedis);
     }
 
     @AfterAll
@@ -199,8 +198,8 @@ class WebUiTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-            "PORT|abc|PORT must be a port number (0-65535), got \"abc\"",
-            "PORT|70000|PORT must be a port number (0-65535), got \"70000\"",
+            "PORT|abc|PORT must be a port number from 0 to 65535, got \"abc\"",
+            "PORT|70000|PORT must be a port number from 0 to 65535, got \"70000\"",
             "REDIS_URL|http://redis:6379|REDIS_URL must look like redis://[:password@]host[:port][/db], got \"http://redis:6379\"",
             "REDIS_URL|redis://redis:port|REDIS_URL must look like redis://[:password@]host[:port][/db], got \"redis://redis:port\"",
             "FILES_DIR|/no/such/dir|FILES_DIR must be a directory, got \"/no/such/dir\"",

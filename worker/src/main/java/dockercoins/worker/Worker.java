@@ -101,7 +101,7 @@ public final class Worker {
     }
 
     private static String hostAndPort(URI url) {
-        int port = url.getPort() != -1 ? url.getPort() : "redis".equals(url.getScheme()) ? 6379 : 80;
+        int port = url.getPort() != -1 ? url.getPort() : url.getScheme().startsWith("redis") ? 6379 : 80;
         return url.getHost() + ":" + port;
     }
 
@@ -214,9 +214,7 @@ public final class Worker {
             System.exit(2);
             return;
         }
-        if (settings.debug()) {
-            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
-        }
+        if (settings.debug()) Env.enableDebugLogs(); // before the first logger
         var worker = new Worker(settings);
         // No port unless METRICS_PORT is set: labs say "you cannot connect to the worker pods".
         if (settings.metricsPort().isPresent()) {

@@ -35,7 +35,7 @@ class PrometheusScrapeTest {
     void prometheus_scrapes_the_worker_and_sees_a_non_zero_rate_of_loops(@TempDir Path dir) throws Exception {
         Path prometheus = onPath("prometheus");
         Assumptions.assumeTrue(prometheus != null, "no prometheus on PATH (apt-get install prometheus): NOT tested");
-        try (var redis = TestRedis.start(null);
+        try (var redis = new TestRedis();
                 var rng = StandIn.rng("127.0.0.1", 0, Duration.ofMillis(20));
                 var hasher = StandIn.hasher(Duration.ofMillis(20));
                 var worker = WorkerProcess.start(Map.of("RNG_URL", rng.url().toString(), "HASHER_URL",

@@ -2,105 +2,115 @@ package dockercoins.worker;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import redis.clients.jedis.Jedis;
 import redis.clients.jedis.RedisClient;
-import redis.embedded.RedisServer;
+import redis.embedded.core.ExecutableProvider;
 
 /**
- * A real redis-server on a free port of 127.0.0.1: the one on PATH, else the binary that the
- * embedded-redis artifact ships, so the tests also pass on a fresh machine.
+ * A real redis-server on a free port of 127.0.0.1: the one on PATH, else the binary shipped in
+ * embedded-redis, so that the tests also pass on a fresh machine. The same file in worker and webui.
  */
 final class TestRedis implements AutoCloseable {
+    final int port = freePort();
+    private final String password; // null for none
+    private Process process;
 
-    final int port;
-    private final Process pathServer;
-    private final RedisServer embeddedServer;
-
-    /** @param password null for none */
-    static TestRedis start(String password) throws IOException {
-        int port = freePort();
-        Path onPath = onPath("redis-server");
-        if (onPath != null) {
-            var command = new ArrayList<>(List.of(onPath.toString(), "--port", String.valueOf(port),
-                    "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"));
-            if (password != null) {
-                command.addAll(List.of("--requirepass", password));
-            }
-            Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            var redis = new TestRedis(port, process, null);
-            redis.awaitPing(password);
-            return redis;
-        }
-        var builder = RedisServer.newRedisServer().port(port).bind("127.0.0.1")
-                .setting("save \"\"").setting("appendonly no");
-        if (password != null) {
-            builder.setting("requirepass " + password);
-        }
-        RedisServer server = builder.build();
-        server.start();
-        var redis = new TestRedis(port, null, server);
-        redis.awaitPing(password);
-        return redis;
+    TestRedis() {
+        this(null);
     }
 
-    private TestRedis(int port, Process pathServer, RedisServer embeddedServer) {
-        this.port = port;
-        this.pathServer = pathServer;
-        this.embeddedServer = embeddedServer;
+    /** @param password null for none */
+    TestRedis(String password) {
+        this.password = password;
+        start();
+    }
+
+    URI url() {
+        return URI.create("redis://127.0.0.1:" + port);
     }
 
     RedisClient client() {
-        return RedisClient.create("127.0.0.1", port);
+        return RedisClient.create("127.0.0.1", port, null, password);
     }
 
-    private void awaitPing(String password) {
+    /** Runs commands on a new connection, so that a restart of the server leaves no stale one behind. */
+    <T> T call(Function<Jedis, T> commands) {
+        try (var jedis = new Jedis("127.0.0.1", port)) {
+            if (password != null) jedis.auth(password);
+            return commands.apply(jedis);
+        }
+    }
+
+    /** Starts (or restarts, on the same port) and waits until it answers PING. */
+    void start() {
+        var command = new ArrayList<>(List.of(binary(), "--port", String.valueOf(port), "--bind", "127.0.0.1",
+                "--save", "", "--appendonly", "no"));
+        if (password != null) command.addAll(List.of("--requirepass", password));
+        try {
+            process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         Instant deadline = Instant.now().plusSeconds(10);
         while (true) {
-            try (var client = RedisClient.create("127.0.0.1", port, null, password)) {
-                client.ping();
+            try {
+                call(Jedis::ping);
                 return;
-            } catch (RuntimeException notYet) {
-                if (Instant.now().isAfter(deadline)) {
-                    throw notYet;
-                }
+            } catch (RuntimeException e) {
+                if (Instant.now().isAfter(deadline) || !process.isAlive()) throw new IllegalStateException("redis-server did not start", e);
                 sleep(Duration.ofMillis(50));
             }
         }
     }
 
+    void stop() {
+        if (process == null) return;
+        process.destroy();
+        try {
+            if (!process.waitFor(5, TimeUnit.SECONDS)) process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        process = null;
+    }
+
     @Override
-    public void close() throws IOException {
-        if (pathServer != null) {
-            pathServer.destroyForcibly();
-        } else {
-            embeddedServer.stop();
+    public void close() {
+        stop();
+    }
+
+    private static String binary() {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            Path candidate = Path.of(dir, "redis-server");
+            if (!dir.isEmpty() && Files.isExecutable(candidate)) return candidate.toString();
+        }
+        try {
+            return ExecutableProvider.newJarResourceProvider().get().getAbsolutePath();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
-    static int freePort() throws IOException {
+    static int freePort() {
         try (var socket = new ServerSocket(0)) {
             return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
-    private static Path onPath(String program) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            Path candidate = Path.of(dir, program);
-            if (!dir.isEmpty() && Files.isExecutable(candidate)) {
-                return candidate;
-            }
-        }
-        return null;
-    }
-
-    private static void sleep(Duration duration) {
+    static void sleep(Duration duration) {
         try {
             Thread.sleep(duration);
         } catch (InterruptedException e) {

@@ -18,7 +18,7 @@ abstract class WorkerFixture {
 
     @BeforeAll
     static void startRedis() throws IOException {
-        redisServer = TestRedis.start(null);
+        redisServer = new TestRedis();
         redis = redisServer.client();
     }
 

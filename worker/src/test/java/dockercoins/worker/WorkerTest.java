@@ -223,7 +223,7 @@ class WorkerTest extends WorkerFixture {
     void uses_the_password_and_database_of_REDIS_URL() throws IOException {
         var rng = track(StandIn.rng("127.0.0.1", 0, Duration.ZERO));
         var hasher = track(StandIn.hasher(Duration.ZERO));
-        var secured = TestRedis.start("s3cret");
+        var secured = new TestRedis("s3cret");
         track(secured);
         var env = env(rng, hasher, secured.port);
         env.put("REDIS_URL", "redis://:s3cret@127.0.0.1:" + secured.port + "/3");

@@ -1,0 +1,102 @@
+package dockercoins.worker;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Settings from environment variables, read the same way by every DockerCoins service: this file
+ * is copied word for word into each one (services share no code; deploy's ServiceCopiesTest
+ * keeps the copies equal). A malformed value throws {@link IllegalArgumentException} with one
+ * line naming the variable and the value: {@code RNG_DELAY must be a number of seconds, got "abc"}.
+ */
+final class Env {
+    private final Map<String, String> variables;
+
+    Env(Map<String, String> variables) {
+        this.variables = variables;
+    }
+
+    int port(String name, String fallback) {
+        return number(name, fallback, 0, 65535, "a port number from 0 to 65535");
+    }
+
+    /** A whole number from min to max; meaning says what it is, for the error. */
+    int number(String name, String fallback, int min, int max, String meaning) {
+        return parse(name, fallback, "must be " + meaning, value -> value.matches("[0-9]{1,10}")
+                && Long.parseLong(value) >= min && Long.parseLong(value) <= max ? Integer.parseInt(value) : null);
+    }
+
+    /** Seconds as "0.1", "2" or ".5", exact to the nanosecond (no rounding through a double). */
+    Duration seconds(String name, String fallback) {
+        return parse(name, fallback, "must be a number of seconds", value -> value.matches("[0-9]{1,9}(\\.[0-9]*)?|\\.[0-9]+")
+                ? Duration.ofNanos(new BigDecimal(value).movePointRight(9).longValue()) : null);
+    }
+
+    /** An address to listen on: an IP address or a name that resolves now. */
+    String address(String name, String fallback) {
+        return parse(name, fallback, "must be an IP address or a known host name",
+                value -> new InetSocketAddress(value, 0).isUnresolved() ? null : value);
+    }
+
+    URI redisUrl(String name, String fallback) {
+        return parse(name, fallback, "must look like redis://[:password@]host[:port][/db]", value -> {
+            try {
+                var url = new URI(value);
+                boolean valid = url.getScheme() != null && url.getScheme().matches("rediss?") && url.getHost() != null
+                        && url.getRawPath().matches("(/[0-9]{0,5})?");
+                return valid ? url : null;
+            } catch (URISyntaxException e) {
+                return null;
+            }
+        });
+    }
+
+    /** DEBUG: a value starting with y or Y (y, yes, Yes) turns the debug logs on. */
+    boolean debug() {
+        String value = variables.getOrDefault("DEBUG", "").strip();
+        return value.startsWith("y") || value.startsWith("Y");
+    }
+
+    /** Set to something other than blanks. */
+    boolean isSet(String name) {
+        return !variables.getOrDefault(name, "").isBlank();
+    }
+
+    /**
+     * The value (or the fallback), without surrounding blanks, turned into a T by parser, which
+     * returns null for a malformed value: then the error says "NAME rule, got "value"".
+     */
+    <T> T parse(String name, String fallback, String rule, Function<String, T> parser) {
+        String value = variables.getOrDefault(name, fallback);
+        T parsed = parser.apply(value.strip());
+        if (parsed == null) throw new IllegalArgumentException(name + " " + rule + ", got \"" + value + "\"");
+        return parsed;
+    }
+
+    /** Called before the first logger exists: slf4j-simple reads its level once. */
+    static void enableDebugLogs() {
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
+    }
+
+    /** The kernel's host name, as the originals' gethostname(): no DNS look-up on Linux. */
+    static String hostname() {
+        try {
+            return Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+        } catch (IOException | RuntimeException e) {
+            try {
+                return InetAddress.getLocalHost().getHostName();
+            } catch (IOException unknown) {
+                return "localhost";
+            }
+        }
+    }
+}
