@@ -12,7 +12,7 @@ echo "image sizes:"
 for s in rng hasher worker webui; do
   printf '  %-7s %s\n' "$s" "$(docker image inspect -f '{{.Size}}' "${project}_$s" | awk '{printf "%.0f MB", $1/1e6}')"
 done
-for b in eclipse-temurin:25-jre redis; do
+for b in debian:bookworm-slim redis; do
   printf '  %-22s %s (base)\n' "$b" "$(docker image inspect -f '{{.Size}}' "$b" | awk '{printf "%.0f MB", $1/1e6}')"
 done
 
