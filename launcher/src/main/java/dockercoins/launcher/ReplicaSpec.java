@@ -25,18 +25,24 @@ record ReplicaSpec(Service service, List<String> command, Map<String, String> en
 
     static ReplicaSpec of(Stack stack, Service s, int port, JvmOptions.Cache cache) {
         return switch (s) {
-            case REDIS -> binary(s, port, RedisBinary.find(stack.home, stack.projectDir), "--port", Integer.toString(port),
-                    "--bind", stack.bindAddress(), "--save", "", "--appendonly", "no", "--dir", stack.state.dir.toString());
-            case PROMETHEUS -> binary(s, port, Prometheus.binary(stack.path()), Prometheus.arguments(stack, port));
+            case REDIS -> binary(s, port, "redis-server", RedisBinary.find(stack.home, stack.projectDir), "--port",
+                    Integer.toString(port), "--bind", stack.bindAddress(), "--save", "", "--appendonly", "no",
+                    "--dir", stack.state.dir.toString());
+            case PROMETHEUS -> binary(s, port, "prometheus", Prometheus.binary(stack.path()), Prometheus.arguments(stack, port));
             default -> java(stack, s, port, cache);
         };
     }
 
-    private static ReplicaSpec binary(Service s, int port, Path program, String... arguments) {
-        List<String> command = new ArrayList<>();
-        command.add(program.toString());
+    /**
+     * A program found on PATH or extracted (redis-server, prometheus). Its fingerprint names the
+     * program, not where it was found: the embedded redis-server and one on PATH run the same redis.
+     */
+    private static ReplicaSpec binary(Service s, int port, String name, Path program, String... arguments) {
+        List<String> command = new ArrayList<>(List.of(program.toString()));
         command.addAll(List.of(arguments));
-        return new ReplicaSpec(s, command, Map.of(), port, fingerprint(command, Map.of(), ""), null);
+        List<String> fingerprinted = new ArrayList<>(List.of(name));
+        fingerprinted.addAll(List.of(arguments));
+        return new ReplicaSpec(s, command, Map.of(), port, fingerprint(fingerprinted, Map.of(), ""), null);
     }
 
     private static ReplicaSpec java(Stack stack, Service s, int port, JvmOptions.Cache cache) {
