@@ -147,7 +147,7 @@ final class Converge {
     private int port(Service s, int index, Replica existing, boolean running) {
         // DEMO: workers have no port ("you cannot connect to the worker pods"), unless prometheus scrapes them
         if (!s.listens() && !stack.prometheus()) return 0;
-        if (s == Service.REDIS) return stack.redisPort();
+        if (s.port.equals(Service.Port.PRIVATE)) return stack.privatePort(s);
         if (index == 1 && s.port.published()) return stack.publishedPort(s);
         if (existing != null && existing.port() > 0 && (running || stack.ports.free(existing.port()))) return existing.port();
         return stack.ports.any();

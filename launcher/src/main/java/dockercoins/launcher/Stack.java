@@ -109,22 +109,26 @@ final class Stack {
         return portBase() + s.port.offset();
     }
 
-    /** Redis keeps one port for the life of the stack: workers and webui have it in REDIS_URL. */
-    int redisPort() {
+    /**
+     * The port of a service that listens but publishes nothing (redis): a free one, kept for the
+     * life of the stack, because the replicas that depend on it have it in their URL.
+     */
+    int privatePort(Service s) {
         Properties p = state.settings();
-        String recorded = p.getProperty("redisPort");
-        boolean redisRunning = replicas(Service.REDIS).stream().anyMatch(Replica::isRunning);
-        if (recorded != null && (redisRunning || ports.free(Integer.parseInt(recorded)))) {
+        String key = s.id() + "Port";
+        String recorded = p.getProperty(key);
+        boolean running = replicas(s).stream().anyMatch(Replica::isRunning);
+        if (recorded != null && (running || ports.free(Integer.parseInt(recorded)))) {
             return Integer.parseInt(recorded);
         }
         int port = ports.any();
-        p.setProperty("redisPort", Integer.toString(port));
+        p.setProperty(key, Integer.toString(port));
         state.saveSettings(p);
         return port;
     }
 
     String redisUrl() {
-        return externalRedis() ? env.get("REDIS_URL") : "redis://127.0.0.1:" + redisPort();
+        return externalRedis() ? env.get("REDIS_URL") : "redis://127.0.0.1:" + privatePort(Service.REDIS);
     }
 
     /**
