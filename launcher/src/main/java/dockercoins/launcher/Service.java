@@ -36,7 +36,7 @@ enum Service {
         }
     }
 
-    /** Built from this repository with ./mvnw, a binary from PATH, or an extra one asks for with up --with. */
+    /** Built from this repository with ./mvnw, a binary from PATH, or an extra one that runs only when asked for with up --with. */
     enum Origin { BUILT_HERE, BINARY, EXTRA }
 
     final Port port;
