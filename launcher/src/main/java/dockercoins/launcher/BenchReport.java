@@ -20,9 +20,9 @@ import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * The bench's results: a list of figures, each with its original (the Python/Ruby/Node
- * DockerCoins measured on the same machine) and its target, written as a table, CSV, JSON and a
- * chart of hashes/s against workers.
+ * The bench's results: a list of figures, each beside its original and target (from
+ * {@link BenchTargets}), written as a table, CSV, JSON and a chart of hashes/s against workers;
+ * and an earlier run's CSV read back as a baseline.
  */
 final class BenchReport {
     static final String CSV = "results.csv";
@@ -30,69 +30,11 @@ final class BenchReport {
     static final String PNG = "hashes-per-second.png";
     static final String CSV_HEADER = "key,phase,figure,value,unit,spread,samples,original,target,status";
 
-    /** Lab ideal: 3.33 loops/s per worker, until rng (10 requests/s per replica) saturates. */
-    static double ideal(int workers, int rngReplicas) {
-        return Math.min(workers / 0.3, 10.0 * rngReplicas);
-    }
-
-    enum Goal {
-        /** No target: reported only. */
-        NONE,
-        /** No target, but the lab's ideal is shown beside it. */
-        IDEAL,
-        /** Within 5% of the target (the lab's ideal). */
-        WITHIN_5_PERCENT,
-        /** At least the target (ten times the original). */
-        TEN_TIMES,
-        /** At most the target (the original). */
-        AT_MOST
-    }
-
-    /** One measured figure, the original's where known, and the target it is held to. */
-    record Figure(String key, String phase, String label, double value, String unit, double spread, int samples,
-                  double original, Goal goal, double target) {
-        /** "met", "missed", or "" when there is no target. */
-        String status() {
-            if (Double.isNaN(value) || Double.isNaN(target)) return "";
-            return switch (goal) {
-                case NONE, IDEAL -> "";
-                case WITHIN_5_PERCENT -> Math.abs(value - target) <= 0.05 * target ? "met" : "missed";
-                case TEN_TIMES -> value >= target ? "met" : "missed";
-                case AT_MOST -> value <= target ? "met" : "missed";
-            };
-        }
-
-        String targetText() {
-            if (Double.isNaN(target)) return "";
-            return switch (goal) {
-                case NONE -> "";
-                case IDEAL -> "(ideal " + num(target) + ")";
-                case WITHIN_5_PERCENT -> num(target) + " ±5%";
-                case TEN_TIMES -> ">= " + num(target);
-                case AT_MOST -> "<= " + num(target);
-            };
-        }
-    }
-
     final Map<String, String> about = new LinkedHashMap<>();
     final List<Figure> figures = new ArrayList<>();
 
-    void add(String key, String phase, String label, double value, String unit, double spread, int samples,
-             double original, Goal goal) {
-        double target = switch (goal) {
-            case TEN_TIMES -> 10 * original;
-            case AT_MOST -> original;
-            default -> Double.NaN;
-        };
-        figures.add(new Figure(key, phase, label, value, unit, spread, samples, original, goal, target));
-    }
-
-    void add(String key, String phase, String label, double value, String unit) {
-        add(key, phase, label, value, unit, Double.NaN, 0, Double.NaN, Goal.NONE);
-    }
-
-    Figure get(String key) {
-        return figures.stream().filter(f -> f.key().equals(key)).findFirst().orElse(null);
+    void add(Figure figure) {
+        figures.add(figure);
     }
 
     // ---- table ------------------------------------------------------------------------------
@@ -181,7 +123,7 @@ final class BenchReport {
         List<Double> idealY = new ArrayList<>();
         for (int n = 1; n <= 10; n++) {
             idealX.add((double) n);
-            idealY.add(ideal(n, 1));
+            idealY.add(BenchTargets.ideal(n, 1));
         }
         XYSeries ideal = chart.addSeries("ideal lab: min(3.33 n, 10)", idealX, idealY);
         ideal.setMarker(SeriesMarkers.NONE);
@@ -257,160 +199,54 @@ final class BenchReport {
 
     // ---- baseline -----------------------------------------------------------------------------
 
-    /** key -> value of the figures of an earlier results.json. */
+    /** key -> value of the figures of an earlier results.csv (or of the results folder that holds one). */
     static Map<String, Double> readBaseline(Path file) {
-        Object root;
+        Path csv = Files.isDirectory(file) ? file.resolve(CSV) : file;
+        List<String> lines;
         try {
-            root = Json.parse(Files.readString(file));
+            lines = Files.readAllLines(csv);
         } catch (IOException e) {
-            throw new LaunchException("cannot read the baseline " + file + ": " + e.getMessage());
-        } catch (IllegalArgumentException e) {
-            throw new LaunchException("the baseline " + file + " is not JSON: " + e.getMessage());
+            throw new LaunchException("cannot read the baseline " + csv + ": " + e.getMessage());
         }
-        if (!(root instanceof Map<?, ?> top) || !(top.get("figures") instanceof List<?> list)) {
-            throw new LaunchException("the baseline " + file + " is not a bench results.json (no \"figures\")");
+        if (lines.isEmpty() || !lines.get(0).equals(CSV_HEADER)) {
+            throw new LaunchException("the baseline " + csv + " is not a bench " + CSV + " (its first line is not \"" + CSV_HEADER + "\")");
         }
+        List<String> header = List.of(CSV_HEADER.split(","));
+        int key = header.indexOf("key");
+        int value = header.indexOf("value");
         Map<String, Double> values = new LinkedHashMap<>();
-        for (Object o : list) {
-            if (o instanceof Map<?, ?> f && f.get("key") instanceof String key && f.get("value") instanceof Double v) {
-                values.put(key, v);
+        for (String line : lines.subList(1, lines.size())) {
+            List<String> fields = csvFields(line);
+            if (fields.size() != header.size() || fields.get(value).isEmpty()) continue;
+            try {
+                values.put(fields.get(key), Double.parseDouble(fields.get(value)));
+            } catch (NumberFormatException e) {
+                // not a figure: skipped
             }
         }
         return values;
     }
 
-    /** A small JSON reader (objects, arrays, strings, numbers, true/false/null): enough for results files. */
-    static final class Json {
-        private final String s;
-        private int i;
-
-        private Json(String s) {
-            this.s = s;
-        }
-
-        static Object parse(String text) {
-            Json p = new Json(text);
-            Object v = p.value();
-            p.space();
-            if (p.i != text.length()) throw p.error("trailing text");
-            return v;
-        }
-
-        private Object value() {
-            space();
-            if (i >= s.length()) throw error("unexpected end");
-            char c = s.charAt(i);
-            if (c == '{') return object();
-            if (c == '[') return array();
-            if (c == '"') return string();
-            if (s.startsWith("true", i)) return literal("true", Boolean.TRUE);
-            if (s.startsWith("false", i)) return literal("false", Boolean.FALSE);
-            if (s.startsWith("null", i)) return literal("null", null);
-            int start = i;
-            while (i < s.length() && "+-0123456789.eE".indexOf(s.charAt(i)) >= 0) i++;
-            if (start == i) throw error("unexpected '" + c + "'");
-            try {
-                return Double.parseDouble(s.substring(start, i));
-            } catch (NumberFormatException e) {
-                throw error("bad number");
-            }
-        }
-
-        private Object literal(String word, Object v) {
-            i += word.length();
-            return v;
-        }
-
-        private Map<String, Object> object() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            i++;
-            space();
-            if (peek() == '}') {
+    /** The fields of one CSV line, with RFC 4180 quoting (as quoteCsv writes them). */
+    static List<String> csvFields(String line) {
+        List<String> fields = new ArrayList<>();
+        StringBuilder field = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (quoted && c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
+                field.append('"');
                 i++;
-                return m;
-            }
-            while (true) {
-                space();
-                if (peek() != '"') throw error("expected a key");
-                String key = string();
-                space();
-                expect(':');
-                m.put(key, value());
-                space();
-                if (peek() == ',') {
-                    i++;
-                } else {
-                    expect('}');
-                    return m;
-                }
+            } else if (c == '"') {
+                quoted = !quoted;
+            } else if (c == ',' && !quoted) {
+                fields.add(field.toString());
+                field.setLength(0);
+            } else {
+                field.append(c);
             }
         }
-
-        private List<Object> array() {
-            List<Object> l = new ArrayList<>();
-            i++;
-            space();
-            if (peek() == ']') {
-                i++;
-                return l;
-            }
-            while (true) {
-                l.add(value());
-                space();
-                if (peek() == ',') {
-                    i++;
-                } else {
-                    expect(']');
-                    return l;
-                }
-            }
-        }
-
-        private String string() {
-            StringBuilder b = new StringBuilder();
-            i++;
-            while (true) {
-                if (i >= s.length()) throw error("unterminated string");
-                char c = s.charAt(i++);
-                if (c == '"') return b.toString();
-                if (c != '\\') {
-                    b.append(c);
-                    continue;
-                }
-                if (i >= s.length()) throw error("unterminated string");
-                char e = s.charAt(i++);
-                switch (e) {
-                    case 'n' -> b.append('\n');
-                    case 't' -> b.append('\t');
-                    case 'r' -> b.append('\r');
-                    case 'b' -> b.append('\b');
-                    case 'f' -> b.append('\f');
-                    case 'u' -> {
-                        if (i + 4 > s.length()) throw error("bad \\u escape");
-                        b.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
-                        i += 4;
-                    }
-                    default -> b.append(e);
-                }
-            }
-        }
-
-        private char peek() {
-            if (i >= s.length()) throw error("unexpected end");
-            return s.charAt(i);
-        }
-
-        private void expect(char c) {
-            if (peek() != c) throw error("expected '" + c + "'");
-            i++;
-        }
-
-        private void space() {
-            while (i < s.length() && Character.isWhitespace(s.charAt(i))) i++;
-        }
-
-        private IllegalArgumentException error(String what) {
-            return new IllegalArgumentException(what + " at character " + i);
-        }
+        fields.add(field.toString());
+        return fields;
     }
 }

@@ -3,7 +3,6 @@ package dockercoins.launcher;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
@@ -24,7 +23,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
         description = {"Runs DockerCoins (redis, rng, hasher, webui, worker) as local processes, "
                 + "with the commands and flags of Docker Compose.",
                 "State and logs live in .dockercoins/ in the project directory, so any shell can run ps, logs or down."},
-        subcommands = {Up.class, Ps.class, Logs.class, Stop.class, Start.class, Restart.class, Scale.class, Down.class, Bench.class},
+        subcommands = {Up.class, Ps.class, Logs.class, Stop.class, Start.class, Restart.class, Scale.class, Down.class,
+                Top.class, Stats.class, Bench.class},
         footer = {"", "Run './dockercoins COMMAND --help' for more information on a command."})
 public final class Launcher implements Runnable {
 
@@ -105,19 +105,5 @@ public final class Launcher implements Runnable {
 
     public static void main(String[] args) {
         System.exit(commandLine(System.getenv()).execute(args));
-    }
-
-    /** Service names from the command line; an unknown one is a usage error naming it. */
-    static List<Service> services(CommandSpec spec, List<String> names) {
-        try {
-            return names.stream().map(Service::parse).distinct().toList();
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
-        }
-    }
-
-    /** DockerCoins' five services; the extras run only when asked for (up --with). */
-    static List<Service> all() {
-        return java.util.Arrays.stream(Service.values()).filter(s -> !s.extra()).toList();
     }
 }

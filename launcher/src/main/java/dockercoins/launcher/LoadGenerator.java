@@ -32,7 +32,7 @@ final class LoadGenerator {
     }
 
     static boolean wrkInstalled() {
-        return RedisBinary.onPath("wrk").isPresent();
+        return SearchPath.find("wrk", System.getenv("PATH")).isPresent();
     }
 
     /** GET (body null) or POST body to url; processes it starts are added to {@code started} until they end. */

@@ -58,7 +58,7 @@ final class LogStream {
         List<Entry> entries = new ArrayList<>();
         int order = 0;
         for (Replica r : replicas) {
-            Path file = stack.logFile(r.service(), r.index());
+            Path file = stack.state.logFile(r);
             long end = size(file);
             Instant last = Instant.EPOCH;
             for (String raw : tailLines(file, end, tail)) {
@@ -102,14 +102,14 @@ final class LogStream {
                 for (Replica r : replicas) {
                     if (positions.putIfAbsent(r.shortName(), 0L) == null) widen(List.of(r));
                 }
-                if (replicas.stream().anyMatch(stack::isRunning)) {
+                if (replicas.stream().anyMatch(Replica::isRunning)) {
                     lastRunning = System.nanoTime();
                 } else if (endWhenAllStopped && System.nanoTime() - lastRunning > 3_000_000_000L) {
                     readNew(replicas);
                     return;
                 }
             }
-            if (!readNew(replicas)) Stack.sleep(100);
+            if (!readNew(replicas)) Pause.millis(100);
         }
         readNew(replicas);
     }
@@ -118,7 +118,7 @@ final class LogStream {
     private boolean readNew(List<Replica> replicas) {
         boolean printed = false;
         for (Replica r : replicas) {
-            Path file = stack.logFile(r.service(), r.index());
+            Path file = stack.state.logFile(r);
             long pos = positions.getOrDefault(r.shortName(), 0L);
             long size = size(file);
             if (size < pos) pos = 0; // recreated: a new log

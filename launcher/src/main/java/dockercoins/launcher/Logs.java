@@ -1,27 +1,23 @@
 package dockercoins.launcher;
 
 import java.io.PrintWriter;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
+/** {@code ./dockercoins logs}: the replicas' logs merged by time, behind their names (see {@link LogStream}). */
 @Command(name = "logs", mixinStandardHelpOptions = true,
         description = "Shows the replicas' output, each line behind its replica's name (worker-2  | ...), merged by time.")
 final class Logs implements Callable<Integer> {
-    @ParentCommand
-    Launcher launcher;
+    @Mixin
+    Invocation invocation;
 
-    @Spec
-    CommandSpec spec;
+    @Mixin
+    ServiceNames names;
 
     @Option(names = {"-f", "--follow"}, description = "Keep printing new lines (and replicas that appear) until Ctrl-C.")
     boolean follow;
@@ -36,17 +32,14 @@ final class Logs implements Callable<Integer> {
     @Option(names = "--no-color", description = "Print without colours.")
     boolean noColor;
 
-    @Parameters(paramLabel = "SERVICE", arity = "0..*", description = "Only these services (default: all of them).")
-    List<String> serviceNames = new ArrayList<>();
-
     @Override
     public Integer call() {
-        List<Service> services = Launcher.services(spec, serviceNames);
+        List<Service> services = names.services();
         int lines = parseTail(tail);
-        PrintWriter out = spec.commandLine().getOut();
-        Stack stack = launcher.stack(out);
+        PrintWriter out = invocation.out();
+        Stack stack = invocation.stack();
         Set<Service> selected = services.isEmpty() ? EnumSet.allOf(Service.class) : EnumSet.copyOf(services);
-        LogStream stream = new LogStream(stack, out, launcher.colour(noColor), timestamps);
+        LogStream stream = new LogStream(stack, out, invocation.launcher().colour(noColor), timestamps);
         stream.printTail(stack.replicas().stream().filter(r -> selected.contains(r.service())).toList(), lines);
         if (follow) stream.follow(selected, () -> out.checkError(), false);
         return 0;
@@ -60,6 +53,6 @@ final class Logs implements Callable<Integer> {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new ParameterException(spec.commandLine(), "--tail must be a number of lines or 'all', got \"" + text + "\"");
+        throw invocation.usageError("--tail must be a number of lines or 'all', got \"" + text + "\"");
     }
 }

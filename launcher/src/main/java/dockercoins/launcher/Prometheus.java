@@ -1,11 +1,8 @@
 package dockercoins.launcher;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,23 +20,19 @@ final class Prometheus {
 
     /** The binary on PATH, or the one-line error that tells what to do. */
     static Path binary(String path) {
-        for (String dir : (path == null ? "" : path).split(File.pathSeparator)) {
-            if (dir.isEmpty()) continue;
-            Path candidate = Path.of(dir, "prometheus");
-            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) return candidate;
-        }
-        throw new LaunchException("prometheus is not on PATH: install it (apt-get install prometheus) or leave out --with prometheus");
+        return SearchPath.find("prometheus", path).orElseThrow(() -> new LaunchException(
+                "prometheus is not on PATH: install it (apt-get install prometheus) or leave out --with prometheus"));
     }
 
-    static List<String> command(Stack stack, int port) {
-        return List.of("prometheus",
-                "--config.file=" + config(stack),
-                "--web.listen-address=" + stack.bindAddress() + ":" + port,
-                "--storage.tsdb.path=" + stack.dir.resolve("prometheus-data"));
+    static String[] arguments(Stack stack, int port) {
+        return new String[] {
+            "--config.file=" + config(stack.state),
+            "--web.listen-address=" + stack.bindAddress() + ":" + port,
+            "--storage.tsdb.path=" + stack.state.dir.resolve("prometheus-data")};
     }
 
-    static Path config(Stack stack) {
-        return stack.stateDir.resolve("prometheus.yml");
+    static Path config(StateDir state) {
+        return state.state.resolve("prometheus.yml");
     }
 
     /** The config (same for the life of the stack) and one targets file per job, from the replicas in the state. */
@@ -52,27 +45,21 @@ final class Prometheus {
                   evaluation_interval: 5s
                 scrape_configs:
                 """);
-        for (Service job : JOBS) {
-            yml.append("- job_name: ").append(job.id()).append('\n')
-                    .append("  file_sd_configs:\n")
-                    .append("  - files: [prometheus-").append(job.id()).append(".json]\n");
-            List<String> groups = new ArrayList<>();
-            for (Replica r : stack.replicas(job)) {
-                if (r.port() <= 0) continue;
-                groups.add("{\"targets\": [\"127.0.0.1:" + r.port() + "\"], \"labels\": {\"replica\": \"" + r.shortName() + "\"}}");
-            }
-            writeAtomically(stack.stateDir.resolve("prometheus-" + job.id() + ".json"), "[\n" + String.join(",\n", groups) + "\n]\n");
-        }
-        writeAtomically(config(stack), yml.toString());
-    }
-
-    /** Prometheus must never read a half-written targets file: write aside, then rename. */
-    private static void writeAtomically(Path file, String text) {
         try {
-            Files.createDirectories(file.getParent());
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.writeString(tmp, text);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            for (Service job : JOBS) {
+                yml.append("- job_name: ").append(job.id()).append('\n')
+                        .append("  file_sd_configs:\n")
+                        .append("  - files: [prometheus-").append(job.id()).append(".json]\n");
+                List<String> groups = new ArrayList<>();
+                for (Replica r : stack.replicas(job)) {
+                    if (r.port() <= 0) continue;
+                    groups.add("{\"targets\": [\"127.0.0.1:" + r.port() + "\"], \"labels\": {\"replica\": \"" + r.shortName() + "\"}}");
+                }
+                // prometheus must never read a half-written targets file
+                AtomicFile.write(stack.state.state.resolve("prometheus-" + job.id() + ".json"),
+                        "[\n" + String.join(",\n", groups) + "\n]\n");
+            }
+            AtomicFile.write(config(stack.state), yml.toString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,65 +1,42 @@
 package dockercoins.launcher;
 
-import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.time.Instant;
 import java.util.Comparator;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
+/** {@code ./dockercoins ps}: one line per replica, as {@code docker compose ps}. */
 @Command(name = "ps", mixinStandardHelpOptions = true,
         description = "Lists the replicas: name, service, status (with the exit code of a stopped or crashed one), pid and ports.")
 final class Ps implements Callable<Integer> {
-    @ParentCommand
-    Launcher launcher;
+    @Mixin
+    Invocation invocation;
 
-    @Spec
-    CommandSpec spec;
+    @Mixin
+    ServiceNames names;
 
     @Option(names = {"-a", "--all"}, description = "Accepted for Compose compatibility: stopped replicas are always listed.")
     boolean all;
 
-    @Parameters(paramLabel = "SERVICE", arity = "0..*", description = "Only these services (default: all of them).")
-    List<String> serviceNames = new ArrayList<>();
-
     @Override
     public Integer call() {
-        List<Service> services = Launcher.services(spec, serviceNames);
-        PrintWriter out = spec.commandLine().getOut();
-        Stack stack = launcher.stack(out);
-        List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"NAME", "SERVICE", "STATUS", "PID", "PORTS"});
-        List<Replica> replicas = stack.replicas().stream()
-                .filter(r -> services.isEmpty() || services.contains(r.service()))
-                .sorted(Comparator.comparing((Replica r) -> r.service().id()).thenComparingInt(Replica::index))
-                .toList();
-        for (Replica r : replicas) {
-            var process = stack.process(r);
+        names.services(); // an unknown name is a usage error, before any state is read
+        Stack stack = invocation.stack();
+        Table table = new Table("NAME", "SERVICE", "STATUS", "PID", "PORTS");
+        for (Replica r : names.of(stack.replicas()).stream()
+                .sorted(Comparator.comparing((Replica r) -> r.service().id()).thenComparingInt(Replica::index)).toList()) {
+            var process = r.process();
             String status = process.map(h -> "Up " + ago(h.info().startInstant()
-                            .map(i -> Duration.between(i, java.time.Instant.now())).orElse(Duration.ZERO)))
-                    .orElseGet(() -> "exited (" + stack.exitCode(r).orElse("unknown") + ")");
-            rows.add(new String[] {r.name(stack.project), r.service().id(), status,
+                            .map(i -> Duration.between(i, Instant.now())).orElse(Duration.ZERO)))
+                    .orElseGet(() -> "exited (" + stack.state.exitCode(r).orElse("unknown") + ")");
+            table.row(r.name(stack.project), r.service().id(), status,
                     process.map(h -> Long.toString(h.pid())).orElse("-"),
-                    r.port() > 0 ? stack.bindAddress() + ":" + r.port() : ""});
+                    r.port() > 0 ? stack.bindAddress() + ":" + r.port() : "");
         }
-        int[] widths = new int[5];
-        for (String[] row : rows) {
-            for (int i = 0; i < row.length; i++) widths[i] = Math.max(widths[i], row[i].length());
-        }
-        for (String[] row : rows) {
-            StringBuilder line = new StringBuilder();
-            for (int i = 0; i < row.length; i++) {
-                line.append(i == row.length - 1 ? row[i] : String.format("%-" + (widths[i] + 3) + "s", row[i]));
-            }
-            out.println(line.toString().stripTrailing());
-        }
-        out.flush();
+        table.print(invocation.out());
         return 0;
     }
 

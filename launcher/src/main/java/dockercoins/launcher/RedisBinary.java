@@ -1,6 +1,5 @@
 package dockercoins.launcher;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -22,7 +21,7 @@ final class RedisBinary {
     }
 
     static Path find(Path home, Path projectDir) {
-        Optional<Path> onPath = onPath("redis-server");
+        Optional<Path> onPath = SearchPath.find("redis-server", System.getenv("PATH"));
         if (onPath.isPresent()) return onPath.get();
         Path jar = projectDir.resolve("launcher").resolve("target").resolve("lib").resolve("embedded-redis.jar");
         if (!Files.isRegularFile(jar)) {
@@ -38,29 +37,17 @@ final class RedisBinary {
                             + suffix.substring(1) + ": install redis or set REDIS_URL"));
             Path target = home.resolve("bin").resolve(entry.getName());
             if (!Files.isRegularFile(target) || Files.size(target) != entry.getSize()) {
-                Files.createDirectories(target.getParent());
-                Path tmp = target.resolveSibling(entry.getName() + "." + ProcessHandle.current().pid());
-                try (InputStream in = zip.getInputStream(entry)) {
-                    Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
-                }
-                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+                AtomicFile.write(target, aside -> {
+                    try (InputStream in = zip.getInputStream(entry)) {
+                        Files.copy(in, aside, StandardCopyOption.REPLACE_EXISTING);
+                    }
+                    Files.setPosixFilePermissions(aside, PosixFilePermissions.fromString("rwxr-xr-x"));
+                });
             }
             return target;
         } catch (IOException e) {
             throw new LaunchException("cannot extract redis-server from " + jar + ": " + e.getMessage());
         }
-    }
-
-    static Optional<Path> onPath(String program) {
-        String path = System.getenv("PATH");
-        if (path == null) return Optional.empty();
-        for (String dir : path.split(File.pathSeparator)) {
-            if (dir.isEmpty()) continue;
-            Path candidate = Path.of(dir, program);
-            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) return Optional.of(candidate);
-        }
-        return Optional.empty();
     }
 
     /** The end of the binary's name in embedded-redis 1.4.4 for this machine, e.g. {@code -linux-amd64}. */

@@ -5,7 +5,7 @@ import java.io.Reader;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.util.Optional;
 import java.util.Properties;
 
 /**
@@ -25,6 +25,20 @@ record Replica(Service service, int index, long pid, long startMillis, int port,
         return service.id() + "-" + index;
     }
 
+    /** The replica's process, only if the pid is alive AND was started when we recorded. */
+    Optional<ProcessHandle> process() {
+        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter(h -> {
+            if (startMillis == 0) return false;
+            return h.info().startInstant()
+                    .map(started -> Math.abs(started.toEpochMilli() - startMillis) < 1000)
+                    .orElse(false);
+        });
+    }
+
+    boolean isRunning() {
+        return process().isPresent();
+    }
+
     void save(Path file) {
         Properties p = new Properties();
         p.setProperty("service", service.id());
@@ -35,11 +49,11 @@ record Replica(Service service, int index, long pid, long startMillis, int port,
         p.setProperty("fingerprint", fingerprint);
         p.setProperty("createdMillis", Long.toString(createdMillis));
         try {
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            try (Writer w = Files.newBufferedWriter(tmp)) {
-                p.store(w, "dockercoins launcher state: pid is ours only while its start time matches");
-            }
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFile.write(file, aside -> {
+                try (Writer w = Files.newBufferedWriter(aside)) {
+                    p.store(w, "dockercoins launcher state: pid is ours only while its start time matches");
+                }
+            });
         } catch (IOException e) {
             throw new LaunchException("cannot write " + file + ": " + e.getMessage());
         }

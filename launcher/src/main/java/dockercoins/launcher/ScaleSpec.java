@@ -26,11 +26,8 @@ record ScaleSpec(Service service, int replicas) {
             throw new IllegalArgumentException("the number of replicas in \"" + text
                     + "\" must be a whole number from 0 to " + MAX_REPLICAS);
         }
-        if (service == Service.REDIS && n > 1) {
-            throw new IllegalArgumentException("redis cannot be scaled beyond 1: each copy would hold its own data");
-        }
-        if (service == Service.PROMETHEUS && n > 1) {
-            throw new IllegalArgumentException("prometheus cannot be scaled beyond 1: one server scrapes every replica");
+        if (service.whyOnlyOne() != null && n > 1) {
+            throw new IllegalArgumentException(service + " cannot be scaled beyond 1: " + service.whyOnlyOne());
         }
         return new ScaleSpec(service, n);
     }
@@ -41,17 +38,6 @@ record ScaleSpec(Service service, int replicas) {
         public ScaleSpec convert(String value) {
             try {
                 return parse(value);
-            } catch (IllegalArgumentException e) {
-                throw new TypeConversionException(e.getMessage());
-            }
-        }
-    }
-
-    static final class ServiceConverter implements ITypeConverter<Service> {
-        @Override
-        public Service convert(String value) {
-            try {
-                return Service.parse(value);
             } catch (IllegalArgumentException e) {
                 throw new TypeConversionException(e.getMessage());
             }

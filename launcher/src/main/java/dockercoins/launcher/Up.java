@@ -1,6 +1,7 @@
 package dockercoins.launcher;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
@@ -10,24 +11,21 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 import sun.misc.Signal;
 
+/** {@code ./dockercoins up}: builds what is stale, then converges the stack (see {@link Converge}); attached, it follows the logs. */
 @Command(name = "up", mixinStandardHelpOptions = true,
         description = {"Builds the jars if needed, then creates and starts the replicas. "
                 + "On a running stack it converges: it starts or stops only what the new counts need.",
                 "Without -d it shows the aggregated logs; Ctrl-C stops the stack."})
 final class Up implements Callable<Integer> {
-    @ParentCommand
-    Launcher launcher;
+    @Mixin
+    Invocation invocation;
 
-    @Spec
-    CommandSpec spec;
+    @Mixin
+    ServiceNames names;
 
     @Option(names = {"-d", "--detach"}, description = "Start in the background and return.")
     boolean detach;
@@ -50,34 +48,32 @@ final class Up implements Callable<Integer> {
     @Option(names = "--no-color", description = "Print the logs without colours.")
     boolean noColor;
 
-    @Parameters(paramLabel = "SERVICE", arity = "0..*", description = "Only these services (default: all of them).")
-    List<String> serviceNames = new ArrayList<>();
-
     @Override
     public Integer call() throws Exception {
-        List<Service> services = Launcher.services(spec, serviceNames);
-        PrintWriter out = spec.commandLine().getOut();
-        Stack stack = launcher.stack(out);
-        if (!java.nio.file.Files.isDirectory(stack.projectDir.resolve("worker"))) {
+        List<Service> services = names.services();
+        PrintWriter out = invocation.out();
+        Stack stack = invocation.stack();
+        if (!Files.isDirectory(stack.projectDir.resolve("worker"))) {
             throw new LaunchException(stack.projectDir + " is not a DockerCoins project directory (no worker/ in it)");
         }
         for (String extra : extras) {
             if (!extra.equals(Service.PROMETHEUS.id())) {
-                throw new ParameterException(spec.commandLine(), "unknown extra \"" + extra + "\" for --with (extras: prometheus)");
+                throw invocation.usageError("unknown extra \"" + extra + "\" for --with (extras: prometheus)");
             }
         }
         if (!extras.isEmpty() || services.contains(Service.PROMETHEUS)) stack.withPrometheus();
         Map<Service, Integer> wanted = wanted(stack, services, scales);
         List<Replica> before = stack.replicas();
         try (AutoCloseable lock = stack.lock()) {
-            stack.preflight(wanted);
+            Converge converge = new Converge(stack);
+            converge.preflight(wanted);
             if (build && noBuild) throw new LaunchException("--build and --no-build exclude each other");
             if (noBuild) {
-                stack.keepReplicasOfRebuiltJars();
+                converge.keepReplicasOfRebuiltJars();
             } else {
                 Build.ensure(stack.projectDir, stack.home, wanted.keySet(), build, out);
             }
-            stack.converge(wanted, Stack.Mode.UP);
+            converge.run(wanted, Converge.Mode.UP);
         }
         if (detach) return 0;
         return attach(stack, EnumSet.copyOf(wanted.keySet()), before, out);
@@ -86,7 +82,7 @@ final class Up implements Callable<Integer> {
     /** Services named on the command line (all by default) at their --scale, else their current count, else 1. */
     static Map<Service, Integer> wanted(Stack stack, List<Service> services, List<ScaleSpec> scales) {
         Map<Service, Integer> wanted = new EnumMap<>(Service.class);
-        for (Service s : services.isEmpty() ? Launcher.all() : services) {
+        for (Service s : services.isEmpty() ? Service.compose() : services) {
             int current = stack.replicas(s).size();
             wanted.put(s, current > 0 ? current : 1);
         }
@@ -97,11 +93,11 @@ final class Up implements Callable<Integer> {
 
     /** Compose's attached mode: logs of the selected services until Ctrl-C, which stops them gracefully. */
     private int attach(Stack stack, Set<Service> selected, List<Replica> before, PrintWriter out) {
-        LogStream logs = new LogStream(stack, out, launcher.colour(noColor), false);
+        LogStream logs = new LogStream(stack, out, invocation.launcher().colour(noColor), false);
         for (Replica r : stack.replicas()) {
             if (!selected.contains(r.service())) continue;
             boolean wasRunning = before.stream().anyMatch(b -> b.shortName().equals(r.shortName()) && b.pid() == r.pid());
-            logs.startAt(r, wasRunning ? LogStream.size(stack.logFile(r.service(), r.index())) : 0);
+            logs.startAt(r, wasRunning ? LogStream.size(stack.state.logFile(r)) : 0);
         }
         out.println("Attaching to " + String.join(", ", stack.replicas().stream()
                 .filter(r -> selected.contains(r.service())).map(Replica::shortName).toList())
@@ -117,7 +113,7 @@ final class Up implements Callable<Integer> {
                 out.println("Gracefully stopping... (press Ctrl+C again to force)");
                 out.flush();
                 try (AutoCloseable lock = stack.lock()) {
-                    stack.stopInOrder(stack.replicas().stream().filter(r -> selected.contains(r.service())).toList());
+                    stack.supervisor.stopInOrder(stack.replicas().stream().filter(r -> selected.contains(r.service())).toList());
                 } catch (Exception e) {
                     out.println("dockercoins: " + e.getMessage());
                 } finally {
@@ -127,7 +123,7 @@ final class Up implements Callable<Integer> {
         };
         for (String name : List.of("INT", "TERM", "HUP")) Signal.handle(new Signal(name), handler);
         logs.follow(selected, stopped::get, true);
-        while (stopping.get() && !stopped.get()) Stack.sleep(50);
+        while (stopping.get() && !stopped.get()) Pause.millis(50);
         return stopping.get() ? 130 : 0;
     }
 }

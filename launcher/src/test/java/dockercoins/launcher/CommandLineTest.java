@@ -54,7 +54,7 @@ class CommandLineTest {
 
     @Test
     void every_verb_has_help() {
-        for (String verb : List.of("up", "ps", "logs", "stop", "start", "restart", "scale", "down")) {
+        for (String verb : List.of("up", "ps", "logs", "stop", "start", "restart", "scale", "down", "top", "stats")) {
             Run run = run(verb, "--help");
             assertEquals(0, run.exit(), verb);
             assertTrue(run.out().startsWith("Usage: dockercoins " + verb), run.out());
@@ -162,6 +162,17 @@ class CommandLineTest {
         assertEquals(0, down.exit());
         assertTrue(ProcessHandle.current().isAlive());
         assertFalse(Files.exists(state));
+    }
+
+    @Test
+    void top_and_stats_on_a_project_without_a_stack_print_no_replica() {
+        Run top = run("top");
+        assertEquals(0, top.exit(), top.err());
+        assertEquals("", top.out());
+        Run stats = run("stats", "--no-stream");
+        assertEquals(0, stats.exit(), stats.err());
+        assertEquals("NAME   PID   CPU %   MEM USAGE   MEM %\n", stats.out());
+        assertOneLine(run("top", "miner"), "no such service: \"miner\"");
     }
 
     @Test

@@ -81,6 +81,71 @@ class LauncherEndToEndTest {
 
     @Test
     @Order(3)
+    void top_shows_each_replicas_processes_with_live_pids() throws Exception {
+        Result top = dockercoins("top");
+        assertEquals(0, top.exit(), top.err());
+        List<String> lines = top.out().lines().toList();
+        for (String service : List.of("redis", "rng", "hasher", "webui", "worker")) {
+            int at = lines.indexOf(stack.project + "-" + service + "-1");
+            assertTrue(at >= 0, "a table for " + service + "-1 in\n" + top.out());
+            assertTrue(lines.get(at + 1).matches("UID\\s+PID\\s+PPID\\s+TIME\\s+CMD"), lines.get(at + 1));
+            String[] row = lines.get(at + 2).trim().split("\\s+", 5);
+            long pid = Long.parseLong(row[1]);
+            String ps = dockercoins("ps", service).out();
+            assertTrue(ps.lines().anyMatch(l -> l.contains("-" + service + "-1 ") && l.matches(".*\\s" + row[1] + "(\\s.*)?")),
+                    "the pid ps shows, " + row[1] + ", in\n" + ps);
+            ProcessHandle process = ProcessHandle.of(pid).orElseThrow();
+            assertTrue(process.isAlive(), "pid " + pid + " is alive");
+            assertEquals(process.parent().map(ProcessHandle::pid).orElseThrow(), Long.parseLong(row[2]), "its supervisor");
+            assertTrue(row[3].matches("([0-9]+-)?[0-9]+:[0-9]{2}(:[0-9]{2})?"), "a CPU time: " + row[3]);
+            assertTrue(row[4].contains(service.equals("redis") ? "redis-server" : service + ".jar"), row[4]);
+        }
+    }
+
+    @Test
+    @Order(4)
+    void stats_no_stream_prints_cpu_and_memory_of_every_replica_once() throws Exception {
+        Result stats = dockercoins("stats", "--no-stream");
+        assertEquals(0, stats.exit(), stats.err());
+        List<String> lines = stats.out().lines().toList();
+        assertEquals(6, lines.size(), stats.out());
+        assertTrue(lines.get(0).matches("NAME\\s+PID\\s+CPU %\\s+MEM USAGE\\s+MEM %"), lines.get(0));
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.trim().split("\\s+");
+            assertEquals(5, f.length, line);
+            assertTrue(f[0].startsWith(stack.project + "-"), line);
+            assertTrue(ProcessHandle.of(Long.parseLong(f[1])).map(ProcessHandle::isAlive).orElse(false), "a live pid: " + line);
+            double cpu = Double.parseDouble(f[2].replace("%", ""));
+            assertTrue(cpu >= 0 && cpu <= 100.0 * Runtime.getRuntime().availableProcessors() + 50, line);
+            double mib = Double.parseDouble(f[3].replace("MiB", ""));
+            assertTrue(mib > 1 && mib < 1024, "a replica's RSS in MiB: " + line);
+            assertTrue(Double.parseDouble(f[4].replace("%", "")) > 0, line);
+        }
+        System.out.println("e2e: stats --no-stream\n" + stats.out());
+    }
+
+    @Test
+    @Order(5)
+    void stats_refreshes_its_table_until_stopped() throws Exception {
+        Process stats = start("stats", "worker");
+        try {
+            BlockingQueue<String> lines = lines(stats.getInputStream());
+            int headers = 0;
+            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+            while (headers < 2) {
+                String line = lines.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                assertTrue(line != null, "two tables within 15 s");
+                if (line.startsWith("NAME")) headers++;
+                else if (!line.isBlank()) assertTrue(line.startsWith(stack.project + "-worker-1 "), line);
+            }
+        } finally {
+            stats.destroy();
+            stats.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    @Order(6)
     void logs_tail_shows_units_of_work_done() throws Exception {
         await(Duration.ofSeconds(30), "worker logs 'units of work done'",
                 () -> dockercoinsQuietly("logs", "--tail", "10").contains("units of work done"));
@@ -90,7 +155,7 @@ class LauncherEndToEndTest {
     }
 
     @Test
-    @Order(4)
+    @Order(7)
     void logs_follow_streams_new_lines() throws Exception {
         Process follow = start("logs", "--follow", "--tail", "0", "worker");
         try {
@@ -109,7 +174,7 @@ class LauncherEndToEndTest {
     }
 
     @Test
-    @Order(5)
+    @Order(8)
     void one_worker_mines_about_3_3_hashes_per_second() throws Exception {
         double rate = rate();
         System.out.printf("e2e: 1 worker: %.2f hashes/s%n", rate);
@@ -117,7 +182,7 @@ class LauncherEndToEndTest {
     }
 
     @Test
-    @Order(6)
+    @Order(9)
     void two_workers_mine_about_twice_as_much() throws Exception {
         Result up = dockercoins("up", "-d", "--no-build", "--scale", "worker=2");
         assertEquals(0, up.exit(), up.err());
@@ -130,7 +195,7 @@ class LauncherEndToEndTest {
     }
 
     @Test
-    @Order(7)
+    @Order(10)
     void ten_workers_are_capped_by_rng_near_ten() throws Exception {
         Result up = dockercoins("up", "-d", "--no-build", "--scale", "worker=10");
         assertEquals(0, up.exit(), up.err());
@@ -144,7 +209,7 @@ class LauncherEndToEndTest {
     }
 
     @Test
-    @Order(8)
+    @Order(11)
     void rng_answers_slowly_under_load_while_hasher_is_fast() throws Exception {
         double rng = medianSeconds(base + 1);
         double hasher = medianSeconds(base + 2);
@@ -154,7 +219,7 @@ class LauncherEndToEndTest {
     }
 
     @Test
-    @Order(9)
+    @Order(12)
     void scaling_back_to_one_stops_the_other_nine() throws Exception {
         Result up = dockercoins("up", "-d", "--no-build", "--scale", "worker=1");
         assertEquals(0, up.exit(), up.err());
@@ -164,7 +229,7 @@ class LauncherEndToEndTest {
     }
 
     @Test
-    @Order(10)
+    @Order(13)
     void stop_start_and_restart_act_on_the_named_services_only() throws Exception {
         Result stop = dockercoins("stop", "worker");
         assertEquals(0, stop.exit(), stop.err());
@@ -185,7 +250,7 @@ class LauncherEndToEndTest {
     }
 
     @Test
-    @Order(11)
+    @Order(14)
     void down_leaves_no_process_and_no_open_port() throws Exception {
         stack.downLeavesNothing();
     }

@@ -103,7 +103,7 @@ final class ScriptedStack {
         Path stackDir = projectDir.resolve(".dockercoins").resolve(project);
         await(Duration.ofSeconds(5), "no supervisor left", () -> ProcessHandle.allProcesses()
                 .noneMatch(p -> String.join(" ", p.info().arguments().orElse(new String[0])).contains(stackDir.toString())));
-        for (int port : ports) assertFalse(Stack.accepts(port), "port " + port + " still open");
+        for (int port : ports) assertFalse(Ports.accepts(port), "port " + port + " still open");
         assertFalse(Files.exists(stackDir), stackDir + " is left");
     }
 
@@ -116,6 +116,6 @@ final class ScriptedStack {
     }
 
     private static IntPredicate free(int base) {
-        return offset -> !Stack.accepts(base + offset);
+        return offset -> !Ports.accepts(base + offset);
     }
 }

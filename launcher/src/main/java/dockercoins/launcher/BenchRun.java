@@ -1,0 +1,124 @@
+package dockercoins.launcher;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One run of the bench: what its experiments share (the bench's own stack, the plan, the report,
+ * the processes it started and whether Ctrl-C ended it), and the experiments in their order.
+ */
+final class BenchRun {
+    static final String PROJECT = "dockercoins-bench";
+
+    /** The lab as the workshop runs it: the defaults of every knob, whatever the user's .env says. */
+    static final Map<String, String> LAB = Map.of("RNG_DELAY", "0.1", "RNG_CONCURRENCY", "1", "HASHER_DELAY", "0.1",
+            "WORKER_DELAY", "0.1", "DEBUG", "no");
+    /** No teaching delays and no single-file rng: what the code costs. */
+    static final Map<String, String> TURBO = Map.of("RNG_DELAY", "0", "RNG_CONCURRENCY", "0", "HASHER_DELAY", "0",
+            "WORKER_DELAY", "0", "DEBUG", "no");
+
+    final Path projectDir;
+    final int portBase;
+    final Path results;
+    final BenchPlan plan;
+    final boolean useWrk;
+    final Progress progress;
+    final PrintWriter stackLog;
+    final BenchReport report = new BenchReport();
+    final Set<Process> spawned = ConcurrentHashMap.newKeySet();
+    final AtomicBoolean aborted = new AtomicBoolean();
+
+    BenchRun(Path projectDir, int portBase, Path results, BenchPlan plan, boolean useWrk, Progress progress, PrintWriter stackLog) {
+        this.projectDir = projectDir;
+        this.portBase = portBase;
+        this.results = results;
+        this.plan = plan;
+        this.useWrk = useWrk;
+        this.progress = progress;
+        this.stackLog = stackLog;
+    }
+
+    /** The bench's stack (its own project, in the jar snapshot) with these knobs; its output goes to launcher.log. */
+    Stack stack(Map<String, String> knobs) {
+        return new Stack(projectDir, PROJECT, portBase, new HashMap<>(knobs), stackLog);
+    }
+
+    /** Brings the stack to one redis, hasher and webui, and these many rng replicas and workers. */
+    void converge(Stack stack, int rng, int workers) {
+        Map<Service, Integer> counts = new EnumMap<>(Service.class);
+        counts.put(Service.REDIS, 1);
+        counts.put(Service.RNG, rng);
+        counts.put(Service.HASHER, 1);
+        counts.put(Service.WEBUI, 1);
+        counts.put(Service.WORKER, workers);
+        new Converge(stack).run(counts, Converge.Mode.UP);
+    }
+
+    /** Start-up, the lab, turbo, raw load: each leaves the stack as the next one expects. */
+    void experiments() throws IOException {
+        Stack lab = stack(LAB);
+        progress.live("Starting redis, rng, hasher and webui");
+        converge(lab, 1, 0);
+        try (Probes.Redis redis = new Probes.Redis(lab.redisUrl())) {
+            new StartupExperiment(this, lab, redis).run();
+            new LabExperiment(this, lab, redis).run();
+            Stack turbo = stack(TURBO);
+            new TurboExperiment(this, turbo, redis).run();
+            new RawExperiment(this, turbo).run();
+        }
+        report.about.put("load average at end", Probes.loadAverage());
+        List<String> phases = List.of("lab", "turbo", "raw", "startup", "memory");
+        report.figures.sort((a, b) -> Integer.compare(phases.indexOf(a.phase()), phases.indexOf(b.phase())));
+    }
+
+    /** Waits, unless Ctrl-C ended the run. */
+    void pause(long millis) {
+        if (aborted.get()) throw new LaunchException("interrupted");
+        Pause.millis(millis);
+    }
+
+    void stopProcess(Process p) {
+        p.destroy();
+        try {
+            if (!p.waitFor(5, TimeUnit.SECONDS)) p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+        } finally {
+            spawned.remove(p);
+        }
+    }
+
+    /** Stops every process the run started, its stack included, and removes the stack's state (not the results). */
+    void stopEverything() {
+        for (Process p : List.copyOf(spawned)) stopProcess(p);
+        Thread.interrupted();
+        Stack s = stack(LAB);
+        s.supervisor.stopInOrder(s.replicas());
+        s.removeAll();
+    }
+
+    static String plusMinus(double spread) {
+        return Double.isNaN(spread) ? "" : "±" + BenchReport.num(spread) + " ";
+    }
+
+    static List<Double> sorted(List<Double> values) {
+        List<Double> l = new ArrayList<>(values);
+        l.sort(null);
+        return l;
+    }
+
+    static double median(List<Double> values) {
+        return Probes.quantile(sorted(values), 0.5);
+    }
+}
