@@ -42,6 +42,7 @@ class ServiceCopiesTest {
             new CopiedFile("src/main/java/dockercoins/{s}/Env.java", SERVICES,
                     "environment variables, DEBUG and the host name, read the same way everywhere"),
             new CopiedFile("src/main/resources/simplelogger.properties", SERVICES, "the same log line format everywhere"),
+            new CopiedFile("jvm.flags", SERVICES, "the JVM flags of the image and of ./dockercoins: the same for every service today"),
             new CopiedFile("src/test/java/dockercoins/{s}/ServiceProcess.java", List.of("rng", "hasher"),
                     "runs the service's main as a real JVM in the tests"),
             new CopiedFile("src/test/java/dockercoins/{s}/TestRedis.java", List.of("worker", "webui"),
@@ -79,7 +80,8 @@ class ServiceCopiesTest {
 
     static final List<Normalisation> NORMALISATIONS = List.of(
             new Normalisation("^package dockercoins\\.[a-z]+;$", "package dockercoins.<service>;",
-                    "each service has its own package"));
+                    "each service has its own package"),
+            new Normalisation("^# [a-z]+'s JVM flags", "# <service>'s JVM flags", "jvm.flags names its service"));
 
     @ParameterizedTest
     @FieldSource("COPIED_FILES")

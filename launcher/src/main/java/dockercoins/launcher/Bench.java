@@ -170,7 +170,9 @@ final class Bench implements Callable<Integer> {
         about.put("mode", quick ? "quick (a smoke run: do not compare its figures)" : "full");
         about.put("machine", Runtime.getRuntime().availableProcessors() + " CPUs, load average " + Probes.loadAverage() + " at start");
         about.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
-        about.put("jvm flags", String.join(" ", JvmOptions.FLAGS) + " -XX:SharedArchiveFile=.dockercoins/cds/<service>.jsa");
+        about.put("jvm flags", String.join(" ", JvmOptions.flags(run.projectDir, Service.RNG))
+                + (Runtime.version().feature() >= 25 ? " + an AOT cache per service" : " + a CDS archive per service")
+                + " (each service's jvm.flags)");
         about.put("ports", "webui " + run.portBase + ", rng " + (run.portBase + 1) + ", hasher " + (run.portBase + 2));
         about.put("results", run.results.toString());
     }

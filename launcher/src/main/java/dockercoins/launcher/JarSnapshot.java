@@ -23,7 +23,10 @@ final class JarSnapshot {
     static Path take(Path project) throws IOException {
         Path copy = folder(project);
         for (Service s : Service.compose()) {
-            if (s.isJava()) copyIfChanged(Build.jar(project, s), Build.jar(copy, s));
+            if (!s.isJava()) continue;
+            copyIfChanged(Build.jar(project, s), Build.jar(copy, s));
+            Path flags = Path.of(s.id(), JvmOptions.FLAGS_FILE);
+            copyIfChanged(project.resolve(flags), copy.resolve(flags));
         }
         Path lib = Path.of("launcher", "target", "lib", "embedded-redis.jar");
         copyIfChanged(project.resolve(lib), copy.resolve(lib));

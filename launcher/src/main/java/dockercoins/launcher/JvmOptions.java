@@ -8,12 +8,8 @@ import java.util.List;
 
 /** The JVM flags of every Java replica, and the class-data cache that makes its start cheaper. */
 final class JvmOptions {
-    /**
-     * Tuned for many small JVMs on a small machine (labs run 10 workers): see docs/rng-hasher.md
-     * for the measurements. -Xms4m lets the heap start small instead of at its maximum (8 MB less
-     * RSS each).
-     */
-    static final List<String> FLAGS = List.of("-XX:+UseSerialGC", "-Xms4m", "-Xmx32m", "-Xss256k", "-XX:TieredStopAtLevel=1");
+    /** Each service's flags, in java's @-file format; its Dockerfile reads the same file. */
+    static final String FLAGS_FILE = "jvm.flags";
 
     /** What a replica does with its service's class-data cache. */
     enum Cache {
@@ -24,6 +20,24 @@ final class JvmOptions {
     }
 
     private JvmOptions() {
+    }
+
+    /**
+     * The flags in {@code <service>/jvm.flags}: one source for the launcher and the images
+     * (tuned for many small JVMs on a small machine, see the file). Comments start with #.
+     */
+    static List<String> flags(Path projectDir, Service s) {
+        Path file = projectDir.resolve(s.id()).resolve(FLAGS_FILE);
+        try {
+            List<String> flags = new ArrayList<>();
+            for (String line : Files.readAllLines(file)) {
+                String code = line.replaceFirst("#.*", "").strip();
+                if (!code.isEmpty()) flags.addAll(List.of(code.split("\\s+")));
+            }
+            return flags;
+        } catch (IOException e) {
+            throw new LaunchException("cannot read the JVM flags of " + s.id() + " in " + file + ": " + e.getMessage());
+        }
     }
 
     static String java() {

@@ -49,11 +49,12 @@ record ReplicaSpec(Service service, List<String> command, Map<String, String> en
         Path jar = Build.jar(stack.projectDir, s);
         // the cache flags change from training to using: they are not part of the fingerprint
         List<String> fingerprinted = new ArrayList<>();
+        List<String> flags = JvmOptions.flags(stack.projectDir, s);
         fingerprinted.add(JvmOptions.java());
-        fingerprinted.addAll(JvmOptions.FLAGS);
+        fingerprinted.addAll(flags);
         fingerprinted.addAll(List.of("-jar", jar.toString()));
         List<String> command = new ArrayList<>(fingerprinted);
-        command.addAll(1 + JvmOptions.FLAGS.size(), JvmOptions.cacheFlags(stack.cacheDir(), s, jar, cache));
+        command.addAll(1 + flags.size(), JvmOptions.cacheFlags(stack.cacheDir(), s, jar, cache));
         Map<String, String> vars = new TreeMap<>(stack.knobs());
         vars.put("BIND_ADDRESS", stack.bindAddress());
         if (s.port.published()) vars.put("PORT", Integer.toString(port));
