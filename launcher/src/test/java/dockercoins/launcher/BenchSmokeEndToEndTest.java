@@ -15,9 +15,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.ObjectMapper;
 
@@ -30,6 +32,7 @@ class BenchSmokeEndToEndTest {
     private final Path projectDir = Path.of("").toAbsolutePath().getParent();
 
     @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES) // a guard against a hang, not a speed target
     void a_quick_bench_writes_a_table_csv_json_and_png_and_leaves_nothing_running(@TempDir Path out) throws Exception {
         StringWriter stdout = new StringWriter();
         StringWriter stderr = new StringWriter();
@@ -39,13 +42,10 @@ class BenchSmokeEndToEndTest {
         cl.setOut(new PrintWriter(stdout, true));
         cl.setErr(new PrintWriter(stderr, true));
 
-        long started = System.nanoTime();
         int exit = cl.execute("--project-directory", projectDir.toString(), "bench", "--quick", "--no-build",
                 "--out", out.toString());
-        double seconds = (System.nanoTime() - started) / 1e9;
 
         assertEquals(0, exit, stdout + "\n" + stderr);
-        assertTrue(seconds < 55, "the quick bench took " + seconds + " s");
         assertTrue(stdout.toString().contains("PHASE") && stdout.toString().contains("hashes/s"), stdout.toString());
 
         Object json = new ObjectMapper().readValue(Files.readString(out.resolve(BenchReport.JSON)), Object.class);
