@@ -87,7 +87,6 @@ final class Bench implements Callable<Integer> {
         PrintWriter stackLog = new PrintWriter(Files.newBufferedWriter(results.resolve("launcher.log")), true);
         BenchRun run = new BenchRun(JarSnapshot.folder(projectDir), portBase, results, BenchPlan.of(quick, stepSeconds), useWrk,
                 new Progress(console, invocation.launcher().colour(false)), stackLog);
-        describe(run, started);
         Thread main = Thread.currentThread();
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
@@ -107,6 +106,7 @@ final class Bench implements Callable<Integer> {
             lock = lab.lock();
             // Under the lock: another bench may be running from the same copy.
             JarSnapshot.take(projectDir);
+            describe(run, started);
             // A bench killed with -9 leaves its replicas: they are ours to stop.
             lab.supervisor.stopInOrder(lab.replicas());
             for (Replica r : lab.replicas()) lab.state.forget(r);
