@@ -106,8 +106,22 @@ class ComposeFilesTest {
         assertEquals("curl -f http://localhost/", KustomizeOverlaysTest.get(hasher, "healthcheck", "test"));
         Map<String, Object> update = KustomizeOverlaysTest.map(KustomizeOverlaysTest.get(hasher, "deploy", "update_config"));
         assertEquals("rollback", update.get("failure_action"));
-        assertNotNull(update.get("monitor"));
         assertNotNull(update.get("max_failure_ratio"));
+        // Swarm counts a failure only while it monitors the new task: a broken hasher must turn
+        // unhealthy within that window (after its start period and its retries), with a few
+        // seconds to spare for a JVM that starts slowly on a busy node.
+        Map<String, Object> check = KustomizeOverlaysTest.map(hasher.get("healthcheck"));
+        int unhealthyAfter = seconds(check.get("start_period"))
+                + ((Number) check.get("retries")).intValue() * seconds(check.get("interval"));
+        assertTrue(seconds(update.get("monitor")) >= unhealthyAfter + 5,
+                "monitor " + update.get("monitor") + " outlasts the " + unhealthyAfter + " s a broken hasher takes to turn unhealthy");
+    }
+
+    /** Seconds of a Compose duration such as "5s" or "1m30s". */
+    static int seconds(Object duration) {
+        var m = java.util.regex.Pattern.compile("(?:(\\d+)m)?(?:(\\d+)s)?").matcher(String.valueOf(duration));
+        assertTrue(m.matches() && !String.valueOf(duration).isEmpty(), "a duration in m/s: " + duration);
+        return (m.group(1) == null ? 0 : Integer.parseInt(m.group(1)) * 60) + (m.group(2) == null ? 0 : Integer.parseInt(m.group(2)));
     }
 
     @Test
