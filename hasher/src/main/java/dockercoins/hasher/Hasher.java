@@ -1,5 +1,6 @@
 package dockercoins.hasher;
 
+import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.SimpleFileServer;
@@ -66,12 +67,12 @@ public final class Hasher {
                 log.debug("Hashed the body into {}", hash);
                 reply(exchange, 200, hash);
             }
-        }).getFilters().addAll(List.of(SimpleFileServer.createOutputFilter(System.out, OutputLevel.INFO),
+        }).getFilters().addAll(List.of(SAYS_CONNECTION_CLOSE, SimpleFileServer.createOutputFilter(System.out, OutputLevel.INFO),
                 metrics.measureRequests()));
         // Not access-logged, like rng's: a scrape every few seconds would drown the requests.
-        server.createContext("/metrics", metrics.handler());
-        server.createContext("/healthz", exchange -> reply(exchange, 200, "hasher is alive\n"));
-        server.createContext("/readyz", exchange -> reply(exchange, 200, "ready\n")); // no dependency to wait for
+        server.createContext("/metrics", metrics.handler()).getFilters().add(SAYS_CONNECTION_CLOSE);
+        server.createContext("/healthz", exchange -> reply(exchange, 200, "hasher is alive\n")).getFilters().add(SAYS_CONNECTION_CLOSE);
+        server.createContext("/readyz", exchange -> reply(exchange, 200, "ready\n")).getFilters().add(SAYS_CONNECTION_CLOSE); // no dependency to wait for
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.start();
         return server;
@@ -94,6 +95,18 @@ public final class Hasher {
         }
         return HexFormat.of().formatHex(digest.digest());
     }
+
+    /**
+     * HTTP/1.1 manners: after a request that says {@code Connection: close} the JDK closes the
+     * connection but does not say so in the answer, and a client such as wrk then counts an error.
+     */
+    static final Filter SAYS_CONNECTION_CLOSE = Filter.beforeHandler("answers Connection: close in kind", exchange -> {
+        for (String value : exchange.getRequestHeaders().getOrDefault("Connection", List.of())) {
+            for (String option : value.split(",")) {
+                if (option.strip().equalsIgnoreCase("close")) exchange.getResponseHeaders().set("Connection", "close");
+            }
+        }
+    });
 
     public static void main(String[] args) {
         Settings settings;

@@ -1,5 +1,6 @@
 package dockercoins.rng;
 
+import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.SimpleFileServer;
@@ -73,17 +74,17 @@ public final class Rng {
                     sendRandomBytes(e, Integer.parseInt(path.substring(1)));
                 });
             }
-        }).getFilters().addAll(List.of(SimpleFileServer.createOutputFilter(System.out, OutputLevel.INFO),
+        }).getFilters().addAll(List.of(SAYS_CONNECTION_CLOSE, SimpleFileServer.createOutputFilter(System.out, OutputLevel.INFO),
                 metrics.countRequests()));
         // Not access-logged, so rng's log stream still stops when its line does (a lab watches it).
-        server.createContext("/metrics", metrics.handler());
-        server.createContext("/healthz", exchange -> reply(exchange, 200, "rng is alive\n"));
+        server.createContext("/metrics", metrics.handler()).getFilters().add(SAYS_CONNECTION_CLOSE);
+        server.createContext("/healthz", exchange -> reply(exchange, 200, "rng is alive\n")).getFilters().add(SAYS_CONNECTION_CLOSE);
         server.createContext("/readyz", exchange -> {
             int waiting = queue.waiting();
             boolean ready = waiting < settings.readyMaxQueue();
             reply(exchange, ready ? 200 : 503, (ready ? "ready: " : "not ready: ") + waiting
                     + " requests waiting in line, the limit is " + settings.readyMaxQueue() + "\n");
-        });
+        }).getFilters().add(SAYS_CONNECTION_CLOSE);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.start();
         return server;
@@ -100,6 +101,18 @@ public final class Rng {
         }
         return null;
     }
+
+    /**
+     * HTTP/1.1 manners: after a request that says {@code Connection: close} the JDK closes the
+     * connection but does not say so in the answer, and a client such as wrk then counts an error.
+     */
+    static final Filter SAYS_CONNECTION_CLOSE = Filter.beforeHandler("answers Connection: close in kind", exchange -> {
+        for (String value : exchange.getRequestHeaders().getOrDefault("Connection", List.of())) {
+            for (String option : value.split(",")) {
+                if (option.strip().equalsIgnoreCase("close")) exchange.getResponseHeaders().set("Connection", "close");
+            }
+        }
+    });
 
     public static void main(String[] args) {
         Settings settings;

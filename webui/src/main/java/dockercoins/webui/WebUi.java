@@ -1,5 +1,6 @@
 package dockercoins.webui;
 
+import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.SimpleFileServer;
@@ -50,17 +51,23 @@ public final class WebUi {
         var metrics = new WebUiMetrics(redis);
         var server = HttpServer.create(new InetSocketAddress(settings.bindAddress(), settings.port()), 0);
         server.createContext("/", exchange -> {
+            String method = exchange.getRequestMethod();
+            if (!method.equals("GET") && !method.equals("HEAD")) { // the file handler would say 501
+                exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+                sendText(exchange, 405, "webui only answers GET and HEAD, not " + method + "\n");
+                return;
+            }
             switch (exchange.getRequestURI().getPath()) {
                 case "/" -> redirect(exchange, "/index.html");
                 case "/json" -> json(exchange, redis);
                 default -> files.handle(exchange); // 404 for anything outside FILES_DIR
             }
-        }).getFilters().addAll(List.of(SimpleFileServer.createOutputFilter(System.out, OutputLevel.INFO),
+        }).getFilters().addAll(List.of(SAYS_CONNECTION_CLOSE, SimpleFileServer.createOutputFilter(System.out, OutputLevel.INFO),
                 metrics.countJsonRequests()));
         // Not access-logged, like rng's and hasher's: probes and scrapes would drown the page's polls.
-        server.createContext("/metrics", metrics.handler());
-        server.createContext("/healthz", exchange -> sendText(exchange, 200, "webui is alive\n"));
-        server.createContext("/readyz", exchange -> readyz(exchange, redis));
+        server.createContext("/metrics", metrics.handler()).getFilters().add(SAYS_CONNECTION_CLOSE);
+        server.createContext("/healthz", exchange -> sendText(exchange, 200, "webui is alive\n")).getFilters().add(SAYS_CONNECTION_CLOSE);
+        server.createContext("/readyz", exchange -> readyz(exchange, redis)).getFilters().add(SAYS_CONNECTION_CLOSE);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.start();
         return server;
@@ -123,6 +130,28 @@ public final class WebUi {
         exchange.close();
     }
 
+    /**
+     * HTTP/1.1 manners: after a request that says {@code Connection: close} the JDK closes the
+     * connection but does not say so in the answer, and a client such as wrk then counts an error.
+     */
+    static final Filter SAYS_CONNECTION_CLOSE = Filter.beforeHandler("answers Connection: close in kind", exchange -> {
+        for (String value : exchange.getRequestHeaders().getOrDefault("Connection", List.of())) {
+            for (String option : value.split(",")) {
+                if (option.strip().equalsIgnoreCase("close")) exchange.getResponseHeaders().set("Connection", "close");
+            }
+        }
+    });
+
+    /** The pool of Redis connections that the routes share. */
+    static RedisClient redisClient(URI url) {
+        var pool = new ConnectionPoolConfig();
+        pool.setJmxEnabled(false); // starting JMX for the pool would cost ~0.3 s of start-up and ~10 MB
+        // A PING before each use: after a Redis restart every pooled connection is dead, and the
+        // first /json would answer 503 although Redis is up; a dead one is now replaced at once.
+        pool.setTestOnBorrow(true);
+        return RedisClient.builder().fromURI(url).poolConfig(pool).build();
+    }
+
     public static void main(String[] args) {
         Settings settings;
         try {
@@ -133,9 +162,7 @@ public final class WebUi {
             return;
         }
         if (settings.debug()) Env.enableDebugLogs(); // before the first logger
-        var pool = new ConnectionPoolConfig();
-        pool.setJmxEnabled(false); // starting JMX for the pool would cost ~0.3 s of start-up and ~10 MB
-        var redis = RedisClient.builder().fromURI(settings.redisUrl()).poolConfig(pool).build();
+        var redis = redisClient(settings.redisUrl());
         HttpServer server;
         try {
             server = start(settings, redis);

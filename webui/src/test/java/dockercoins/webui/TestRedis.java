@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.params.ShutdownParams;
 import redis.embedded.core.ExecutableProvider;
 
 /**
@@ -24,6 +25,7 @@ import redis.embedded.core.ExecutableProvider;
 final class TestRedis implements AutoCloseable {
     final int port = freePort();
     private final String password; // null for none
+    private final Path dir = tempDir(); // where SHUTDOWN SAVE writes dump.rdb, read again at the next start
     private Process process;
 
     TestRedis() {
@@ -55,7 +57,7 @@ final class TestRedis implements AutoCloseable {
     /** Starts (or restarts, on the same port) and waits until it answers PING. */
     void start() {
         var command = new ArrayList<>(List.of(binary(), "--port", String.valueOf(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no"));
+                "--save", "", "--appendonly", "no", "--dir", dir.toString()));
         if (password != null) command.addAll(List.of("--requirepass", password));
         try {
             process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
@@ -74,11 +76,29 @@ final class TestRedis implements AutoCloseable {
         }
     }
 
+    /** Stops it without saving: the next start() begins empty. */
     void stop() {
         if (process == null) return;
         process.destroy();
         try {
             if (!process.waitFor(5, TimeUnit.SECONDS)) process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            Files.deleteIfExists(dir.resolve("dump.rdb")); // from an earlier stopSaving()
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        process = null;
+    }
+
+    /** Stops it as the official image does on docker stop: it saves its data, which the next start() loads. */
+    void stopSaving() {
+        call(jedis -> {
+            jedis.shutdown(ShutdownParams.shutdownParams().save());
+            return null;
+        });
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) throw new IllegalStateException("redis-server did not stop");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -88,6 +108,20 @@ final class TestRedis implements AutoCloseable {
     @Override
     public void close() {
         stop();
+        try (var files = Files.list(dir)) {
+            for (Path file : files.toList()) Files.delete(file);
+            Files.delete(dir);
+        } catch (IOException ignored) {
+            // a temporary directory: the system cleans it up
+        }
+    }
+
+    private static Path tempDir() {
+        try {
+            return Files.createTempDirectory("test-redis");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static String binary() {

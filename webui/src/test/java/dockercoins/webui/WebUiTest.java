@@ -49,7 +49,7 @@ class WebUiTest {
         files = Files.createDirectories(tmp.resolve("files"));
         Files.writeString(tmp.resolve("secret.txt"), "outside FILES_DIR");
         redisServer = new TestRedis();
-        webuiRedis = RedisClient.create(redisServer.url());
+        webuiRedis = WebUi.redisClient(redisServer.url()); // main's client, with its pool settings
         server = WebUi.start(new WebUi.Settings(0, "127.0.0.1", redisServer.url(), files, false), webuiRedis);
     }
 
@@ -114,6 +114,21 @@ class WebUiTest {
         }
         assertEquals(200, response.statusCode(), response.body());
         assertTrue(response.body().contains("\"hashes\": 7,"), response.body());
+    }
+
+    @Test
+    void json_answers_the_very_first_request_after_a_redis_restart_with_the_kept_counts() throws Exception {
+        redisServer.call(jedis -> {
+            jedis.incrBy("hashes", 105);
+            return jedis.hset("wallet", Map.of("0abc", "bytes1", "0def", "bytes2"));
+        });
+        assertEquals(200, get("/json").statusCode()); // leaves a connection in webui's pool
+        redisServer.stopSaving(); // as docker compose restart redis: saved at shutdown, loaded at start
+        redisServer.start();
+
+        var response = get("/json");
+        assertEquals(200, response.statusCode(), response.body());
+        assertTrue(response.body().matches("\\{\"coins\": 2, \"hashes\": 105, \"now\": \\d+\\.\\d+}"), response.body());
     }
 
     @Test

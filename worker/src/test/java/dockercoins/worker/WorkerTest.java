@@ -152,6 +152,28 @@ class WorkerTest extends WorkerFixture {
     }
 
     @Test
+    void keeps_the_loops_it_could_not_report_while_redis_was_down_and_counts_every_loop() throws IOException {
+        var rng = track(StandIn.rng("127.0.0.1", 0, Duration.ZERO));
+        var hasher = track(StandIn.hasherAnswering("f".repeat(64))); // no coins: only INCRBY needs Redis
+        var worker = track(WorkerProcess.start(env(rng, hasher, redisServer.port, "WORKER_DELAY", "0.01")));
+        awaitUntil(Duration.ofSeconds(20), () -> hashes() > 0, () -> "no hashes counted\n" + worker.output());
+
+        redisServer.stopSaving(); // nothing can reach Redis between its last INCRBY and the save
+        worker.awaitLine(" - In work loop: Redis at 127.0.0.1:" + redisServer.port + ": ", Duration.ofSeconds(10));
+        int servedBeforeTheReturn = hasher.served.get();
+        redisServer.start(); // same port, same data; the worker retries 10 s after its failed INCRBY
+        redis.close(); // the test's own pooled connections died with the old server
+        redis = redisServer.client();
+
+        awaitUntil(Duration.ofSeconds(20), () -> hashes() >= servedBeforeTheReturn,
+                () -> "hashes " + hashes() + ", loops served before Redis came back " + servedBeforeTheReturn + "\n" + worker.output());
+        worker.process.destroy(); // SIGTERM: the loops since the last report are added too
+        worker.process.onExit().join();
+        long served = hasher.served.get();
+        assertTrue(Math.abs(hashes() - served) <= 1, "hashes " + hashes() + ", loops served " + served);
+    }
+
+    @Test
     void spreads_calls_over_a_comma_separated_list_of_rng_urls() throws IOException {
         var rng1 = track(StandIn.rng("127.0.0.1", 0, Duration.ZERO));
         var rng2 = track(StandIn.rng("127.0.0.1", 0, Duration.ZERO));
