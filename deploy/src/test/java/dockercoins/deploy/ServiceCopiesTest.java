@@ -70,7 +70,18 @@ class ServiceCopiesTest {
                     "hasher", "hasher/src/main/java/dockercoins/hasher/Hasher.java")),
             new CopiedBlock("pause(), the delay", "private static void pause(", "    }", Map.of(
                     "rng", "rng/src/main/java/dockercoins/rng/Rng.java",
-                    "hasher", "hasher/src/main/java/dockercoins/hasher/Hasher.java")));
+                    "hasher", "hasher/src/main/java/dockercoins/hasher/Hasher.java")),
+            new CopiedBlock("SAYS_CONNECTION_CLOSE, HTTP/1.1 manners", "static final Filter SAYS_CONNECTION_CLOSE", "    });", Map.of(
+                    "rng", "rng/src/main/java/dockercoins/rng/Rng.java",
+                    "hasher", "hasher/src/main/java/dockercoins/hasher/Hasher.java",
+                    "webui", "webui/src/main/java/dockercoins/webui/WebUi.java")),
+            new CopiedBlock("redisClient(), the Redis pool", "static RedisClient redisClient(", "    }", Map.of(
+                    "worker", "worker/src/main/java/dockercoins/worker/Worker.java",
+                    "webui", "webui/src/main/java/dockercoins/webui/WebUi.java")),
+            new CopiedBlock("the HTTP fuzzer of the tests", "static final class Fuzz {", "    }", Map.of(
+                    "rng", "rng/src/test/java/dockercoins/rng/RngHttpTest.java",
+                    "hasher", "hasher/src/test/java/dockercoins/hasher/HasherHttpTest.java",
+                    "webui", "webui/src/test/java/dockercoins/webui/WebUiHttpTest.java")));
 
     /** Paths found in several services that are not copies, each with the reason (none today). */
     static final Map<String, String> NOT_COPIES = Map.of();

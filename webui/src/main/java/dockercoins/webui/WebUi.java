@@ -142,12 +142,13 @@ public final class WebUi {
         }
     });
 
-    /** The pool of Redis connections that the routes share. */
+    /** The pool of Redis connections. */
     static RedisClient redisClient(URI url) {
         var pool = new ConnectionPoolConfig();
         pool.setJmxEnabled(false); // starting JMX for the pool would cost ~0.3 s of start-up and ~10 MB
         // A PING before each use: after a Redis restart every pooled connection is dead, and the
-        // first /json would answer 503 although Redis is up; a dead one is now replaced at once.
+        // first command would fail although Redis is up (webui's first /json answered 503, the
+        // worker waited 10 s once more); a dead connection is now replaced at once.
         pool.setTestOnBorrow(true);
         return RedisClient.builder().fromURI(url).poolConfig(pool).build();
     }
