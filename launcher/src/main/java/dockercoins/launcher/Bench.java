@@ -131,7 +131,7 @@ final class Bench implements Callable<Integer> {
             if (soakPlan != null) {
                 SoakReport samples = run.soak(soakPlan);
                 samples.writeCsv(results.resolve(SoakReport.CSV));
-                samples.writeChart(results.resolve(SoakReport.PNG), "DockerCoins soak: " + mode);
+                samples.writeChart(results.resolve(SoakReport.PNG), "DockerCoins: " + mode + ", the lab's delays");
                 chart = SoakReport.CSV + ", " + SoakReport.PNG;
             } else {
                 run.experiments();

@@ -69,6 +69,11 @@ final class Stack {
         return s.port.published() && index == 1 ? publishAddress() : LOOPBACK;
     }
 
+    /** {@code 0.0.0.0:8000}, {@code [::]:8000}: an address and a port, as ps shows them and prometheus takes them. */
+    static String hostPort(String address, int port) {
+        return (address.contains(":") ? "[" + address + "]" : address) + ":" + port;
+    }
+
     /** An IP address to listen on (0.0.0.0, 127.0.0.1, an interface's address, ::), not a host name. */
     static String parseAddress(String text, String what) {
         String a = text.strip();

@@ -44,7 +44,7 @@ class RedisKeepsItsDataEndToEndTest {
         ok(stack.run("start", "redis")); // the workers stay stopped: the counters must not move
         assertEquals(mined, counters(), "after stop of the whole stack, start redis");
         System.out.println("e2e: redis kept " + mined.hashes() + " hashes and " + mined.coins()
-                + " coins across restart, stop/start of redis and of the stack");
+                + " coins across restart redis, stop + start redis, and stop of the whole stack + start redis");
 
         ok(stack.run("down"));
         assertTrue(!Files.exists(stack.projectDir.resolve(".dockercoins").resolve(stack.project)), "down removes redis' data");
