@@ -29,7 +29,9 @@ import picocli.CommandLine.Option;
                 "It runs its own stack (project " + BenchRun.PROJECT + ", on free ports), so a running stack is left alone, "
                         + "and stops everything it started, also on Ctrl-C. Results: a table, then results.csv, "
                         + "results.json and hashes-per-second.png in the results folder.",
-                "A full run takes about 5 minutes; --quick well under one."})
+                "A full run takes about 5 minutes; --quick well under one.",
+                "With --soak DURATION it runs a soak instead: 50 workers with the lab's delays for DURATION, sampled every 5 s: "
+                        + "hashes/s over time, each replica's RSS slope (MB per minute) and the errors; also soak.csv and soak.png."})
 final class Bench implements Callable<Integer> {
     @Mixin
     Invocation invocation;
@@ -49,6 +51,11 @@ final class Bench implements Callable<Integer> {
             description = "Seconds measured at each lab step (default: 20, or 3 with --quick); turbo steps take half.")
     Integer stepSeconds;
 
+    @Option(names = "--soak", paramLabel = "DURATION",
+            description = "Run a soak instead of the experiments: 50 workers (5 with --quick) with the lab's delays for DURATION "
+                    + "(20s, 10m, 1h30m; from 10s to 24h), after a 30 s warm-up, sampled every 5 s (2 s with --quick).")
+    String soak;
+
     @Option(names = "--no-build", description = "Use the service jars as they are, even if their sources changed (a missing jar is an error).")
     boolean noBuild;
 
@@ -62,6 +69,14 @@ final class Bench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        SoakPlan soakPlan = null;
+        if (soak != null) {
+            try {
+                soakPlan = SoakPlan.of(soak, quick);
+            } catch (IllegalArgumentException e) {
+                throw invocation.usageError(e.getMessage());
+            }
+        }
         PrintWriter console = invocation.out();
         Path projectDir = invocation.stack().projectDir;
         if (!Files.isDirectory(projectDir.resolve("worker"))) {
@@ -77,10 +92,12 @@ final class Bench implements Callable<Integer> {
                 .resolve(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(started));
         Files.createDirectories(results);
         Integer portBaseOption = invocation.launcher().portBase;
-        int portBase = portBaseOption != null ? portBaseOption : new Ports("127.0.0.1").freeTrio(18000, 19000).orElseThrow(
+        int portBase = portBaseOption != null ? portBaseOption : new Ports().freeTrio(18000, 19000).orElseThrow(
                 () -> new LaunchException("no three free ports found from 18000 to 19000; choose some with --port-base"));
         build(projectDir, console);
-        console.println("Benchmarking DockerCoins (" + (quick ? "quick" : "full, about 5 minutes") + ") on ports "
+        String mode = soakPlan != null ? "soak of " + SoakPlan.format(soakPlan.duration()) + " with " + soakPlan.workers() + " workers"
+                : quick ? "quick" : "full, about 5 minutes";
+        console.println("Benchmarking DockerCoins (" + mode + ") on ports "
                 + portBase + "-" + (portBase + 2) + "; results in " + results);
         console.flush();
 
@@ -106,18 +123,26 @@ final class Bench implements Callable<Integer> {
             lock = lab.lock();
             // Under the lock: another bench may be running from the same copy.
             JarSnapshot.take(projectDir);
-            describe(run, started);
+            describe(run, started, mode); // the copy's JVM flags
             // A bench killed with -9 leaves its replicas: they are ours to stop.
             lab.supervisor.stopInOrder(lab.replicas());
             for (Replica r : lab.replicas()) lab.state.forget(r);
-            run.experiments();
+            String chart = BenchReport.PNG;
+            if (soakPlan != null) {
+                SoakReport samples = run.soak(soakPlan);
+                samples.writeCsv(results.resolve(SoakReport.CSV));
+                samples.writeChart(results.resolve(SoakReport.PNG), "DockerCoins: " + mode + ", the lab's delays");
+                chart = SoakReport.CSV + ", " + SoakReport.PNG;
+            } else {
+                run.experiments();
+                run.report.writeChart(results.resolve(BenchReport.PNG));
+            }
             run.report.writeCsv(results.resolve(BenchReport.CSV));
             run.report.writeJson(results.resolve(BenchReport.JSON));
-            run.report.writeChart(results.resolve(BenchReport.PNG));
             console.println();
             run.report.printTable(console, before);
             console.println();
-            console.println("Wrote " + results.resolve(BenchReport.CSV) + ", " + BenchReport.JSON + ", " + BenchReport.PNG);
+            console.println("Wrote " + results.resolve(BenchReport.CSV) + ", " + BenchReport.JSON + ", " + chart);
             console.flush();
             return 0;
         } catch (LaunchException | UncheckedIOException e) {
@@ -164,10 +189,10 @@ final class Bench implements Callable<Integer> {
     }
 
     /** The "about" lines of the results: when, where, with what. */
-    private void describe(BenchRun run, Instant started) {
+    private void describe(BenchRun run, Instant started, String mode) {
         Map<String, String> about = run.report.about;
         about.put("started", started.toString());
-        about.put("mode", quick ? "quick (a smoke run: do not compare its figures)" : "full");
+        about.put("mode", quick ? mode + " (a smoke run: do not compare its figures)" : mode);
         about.put("machine", Runtime.getRuntime().availableProcessors() + " CPUs, load average " + Probes.loadAverage() + " at start");
         about.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
         about.put("jvm flags", String.join(" ", JvmOptions.flags(run.projectDir, Service.RNG))

@@ -50,7 +50,8 @@ final class BenchRun {
 
     /** The bench's stack (its own project, in the jar snapshot) with these knobs; its output goes to launcher.log. */
     Stack stack(Map<String, String> knobs) {
-        return new Stack(projectDir, PROJECT, portBase, new HashMap<>(knobs), stackLog);
+        // the bench uses loopback only
+        return new Stack(projectDir, PROJECT, portBase, Stack.LOOPBACK, new HashMap<>(knobs), stackLog);
     }
 
     /** Brings the stack to one redis, hasher and webui, and these many rng replicas and workers. */
@@ -79,6 +80,18 @@ final class BenchRun {
         report.about.put("load average at end", Probes.loadAverage());
         List<String> phases = List.of("lab", "turbo", "raw", "startup", "memory");
         report.figures.sort((a, b) -> Integer.compare(phases.indexOf(a.phase()), phases.indexOf(b.phase())));
+    }
+
+    /** bench --soak: the lab's delays, many workers, for a long while. */
+    SoakReport soak(SoakPlan soak) throws IOException {
+        Stack lab = stack(LAB);
+        progress.live("Starting redis, rng, hasher and webui");
+        converge(lab, 1, 0);
+        try (Probes.Redis redis = new Probes.Redis(lab.redisUrl())) {
+            SoakReport samples = new SoakExperiment(this, lab, redis, soak).run();
+            report.about.put("load average at end", Probes.loadAverage());
+            return samples;
+        }
     }
 
     /** Waits, unless Ctrl-C ended the run. */

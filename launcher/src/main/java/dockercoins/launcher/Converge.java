@@ -52,6 +52,7 @@ final class Converge {
         // later commands from any shell (scale, start) keep these ports unless told otherwise
         Properties p = stack.state.settings();
         p.setProperty("portBase", Integer.toString(stack.portBase()));
+        p.setProperty("publishAddress", stack.publishAddress());
         if (stack.prometheus()) p.setProperty("prometheus", "true");
         stack.state.saveSettings(p);
         List<Replica> started = new ArrayList<>();
@@ -89,7 +90,7 @@ final class Converge {
             boolean ours = stack.replicas(s).stream().anyMatch(r -> r.index() == 1 && r.port() == port && r.isRunning());
             if (!ours && !stack.ports.free(port)) {
                 throw new LaunchException("port " + port + " (" + s.id() + ") is already in use on "
-                        + stack.bindAddress() + "; stop what uses it, or choose other ports with --port-base or DOCKERCOINS_PORT_BASE");
+                        + stack.publishAddress() + "; stop what uses it, or choose other ports with --port-base or DOCKERCOINS_PORT_BASE");
             }
         }
     }
@@ -111,7 +112,7 @@ final class Converge {
             boolean running = r != null && r.isRunning();
             // replica 1 starts first: it writes the class-data cache the others then use
             JvmOptions.Cache cache = i == 1 ? JvmOptions.Cache.TRAIN_IF_MISSING : JvmOptions.Cache.USE_IF_PRESENT;
-            ReplicaSpec spec = ReplicaSpec.of(stack, s, port(s, i, r, running), cache);
+            ReplicaSpec spec = ReplicaSpec.of(stack, s, i, port(s, i, r, running), cache);
             if (running) {
                 if (mode != Mode.START && spec.differsFrom(r.fingerprint(), recreateForRebuiltJars)) {
                     toStop.add(r);

@@ -45,6 +45,13 @@ public final class Launcher implements Runnable {
                     + "(default: $DOCKERCOINS_PORT_BASE, else the stack's current ports, else 8000).")
     Integer portBase;
 
+    @Option(names = "--publish-address", paramLabel = "ADDRESS",
+            description = "Listen on ADDRESS with the published ports (webui, rng, hasher, prometheus): 127.0.0.1 keeps them "
+                    + "on this machine (default: $DOCKERCOINS_PUBLISH_ADDRESS, else BIND_ADDRESS, else the stack's current "
+                    + "address, else 0.0.0.0, every interface, as Compose publishes). Redis, extra replicas and worker "
+                    + "metrics always stay on 127.0.0.1.")
+    String publishAddress;
+
     private final Map<String, String> environment;
 
     Launcher(Map<String, String> environment) {
@@ -66,8 +73,9 @@ public final class Launcher implements Runnable {
             throw new LaunchException("project name must be lower-case letters, digits, '-' or '_', got \"" + name + "\"");
         }
         if (portBase != null) Stack.parsePortBase(portBase.toString(), "--port-base");
-        Stack stack = new Stack(dir, name, portBase, env, out);
-        stack.portBase(); // a malformed DOCKERCOINS_PORT_BASE fails here, before anything else
+        Stack stack = new Stack(dir, name, portBase, publishAddress, env, out);
+        stack.portBase(); // a malformed DOCKERCOINS_PORT_BASE or address fails here, before anything else
+        stack.publishAddress();
         return stack;
     }
 

@@ -12,12 +12,7 @@ import java.util.Set;
 
 /** Port probing: whether something listens on a port, whether we may take it, and a free one. */
 final class Ports {
-    private final String bindAddress;
     private final Set<Integer> handedOut = new HashSet<>();
-
-    Ports(String bindAddress) {
-        this.bindAddress = bindAddress;
-    }
 
     /** Something accepts connections on 127.0.0.1:port. */
     static boolean accepts(int port) {
@@ -29,12 +24,15 @@ final class Ports {
         }
     }
 
-    /** Nothing answers on it, and we can bind it (Linux refuses a port someone listens on). */
+    /**
+     * Nothing answers on it, and we can bind it on every interface (Linux refuses a port someone
+     * listens on, on any address): free whether it is then published on 0.0.0.0 or on loopback.
+     */
     boolean free(int port) {
         if (accepts(port)) return false;
         try (ServerSocket socket = new ServerSocket()) {
             socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress(InetAddress.getByName(bindAddress), port));
+            socket.bind(new InetSocketAddress(port));
             return true;
         } catch (IOException e) {
             return false;

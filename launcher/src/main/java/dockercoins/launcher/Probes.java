@@ -91,7 +91,7 @@ final class Probes {
 
     // ---- redis ------------------------------------------------------------------------------
 
-    /** Just enough of the Redis protocol to read and reset the counter: one connection, inline commands. */
+    /** Just enough of the Redis protocol to read and reset the counters: one connection, inline commands. */
     static final class Redis implements AutoCloseable {
         private final Socket socket;
         private final InputStream in;
@@ -110,6 +110,11 @@ final class Probes {
         synchronized long get(String key) throws IOException {
             String reply = command("GET " + key);
             return reply == null ? -1 : Long.parseLong(reply);
+        }
+
+        /** The number of fields of the hash under key (the coins: {@code HLEN wallet}), 0 when there is none. */
+        synchronized long hlen(String key) throws IOException {
+            return Long.parseLong(command("HLEN " + key));
         }
 
         synchronized void del(String key) throws IOException {
@@ -188,6 +193,25 @@ final class Probes {
         if (sorted.isEmpty()) return Double.NaN;
         int rank = (int) Math.ceil(q * sorted.size());
         return sorted.get(Math.min(sorted.size() - 1, Math.max(0, rank - 1)));
+    }
+
+    /** The least-squares slope of y against x; NaN with fewer than two points or no spread in x. */
+    static double slope(List<Double> x, List<Double> y) {
+        int n = Math.min(x.size(), y.size());
+        if (n < 2) return Double.NaN;
+        double mx = 0;
+        double my = 0;
+        for (int i = 0; i < n; i++) {
+            mx += x.get(i) / n;
+            my += y.get(i) / n;
+        }
+        double sxy = 0;
+        double sxx = 0;
+        for (int i = 0; i < n; i++) {
+            sxy += (x.get(i) - mx) * (y.get(i) - my);
+            sxx += (x.get(i) - mx) * (x.get(i) - mx);
+        }
+        return sxx == 0 ? Double.NaN : sxy / sxx;
     }
 
     static double stdev(List<Double> values) {

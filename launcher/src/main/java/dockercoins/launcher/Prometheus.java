@@ -27,7 +27,7 @@ final class Prometheus {
     static String[] arguments(Stack stack, int port) {
         return new String[] {
             "--config.file=" + config(stack.state),
-            "--web.listen-address=" + stack.bindAddress() + ":" + port,
+            "--web.listen-address=" + Stack.hostPort(stack.listenAddress(Service.PROMETHEUS, 1), port),
             "--storage.tsdb.path=" + stack.state.dir.resolve("prometheus-data")};
     }
 

@@ -34,7 +34,7 @@ final class Ps implements Callable<Integer> {
                     .orElseGet(() -> "exited (" + stack.state.exitCode(r).orElse("unknown") + ")");
             table.row(r.name(stack.project), r.service().id(), status,
                     process.map(h -> Long.toString(h.pid())).orElse("-"),
-                    r.port() > 0 ? stack.bindAddress() + ":" + r.port() : "");
+                    r.port() > 0 ? Stack.hostPort(stack.listenAddress(r.service(), r.index()), r.port()) : "");
         }
         table.print(invocation.out());
         return 0;

@@ -15,8 +15,12 @@ import java.util.TreeMap;
 final class Stack {
     /** The services' own variables, passed from the environment or from .env, as Compose does. */
     static final List<String> KNOBS = List.of(
-            "RNG_DELAY", "RNG_CONCURRENCY", "HASHER_DELAY", "WORKER_DELAY", "FILES_DIR", "DEBUG", "REDIS_URL",
-            "BIND_ADDRESS");
+            "RNG_DELAY", "RNG_CONCURRENCY", "HASHER_DELAY", "WORKER_DELAY", "FILES_DIR", "DEBUG", "REDIS_URL");
+
+    /** Where published ports listen unless told otherwise: every interface, as Compose publishes {@code 8000:80}. */
+    static final String DEFAULT_PUBLISH_ADDRESS = "0.0.0.0";
+    /** Where everything else listens: redis, extra replicas, the workers' metrics. */
+    static final String LOOPBACK = "127.0.0.1";
 
     static final int DEFAULT_PORT_BASE = 8000;
 
@@ -30,22 +34,54 @@ final class Stack {
     final PrintWriter out;
     private final Map<String, String> env;
     private final Integer portBaseOption;
+    private final String publishAddressOption;
     private boolean withPrometheus;
 
-    Stack(Path projectDir, String project, Integer portBaseOption, Map<String, String> env, PrintWriter out) {
+    Stack(Path projectDir, String project, Integer portBaseOption, String publishAddressOption, Map<String, String> env,
+          PrintWriter out) {
         this.projectDir = projectDir;
         this.project = project;
         this.home = projectDir.resolve(".dockercoins");
         this.state = new StateDir(home, project);
         this.env = env;
         this.portBaseOption = portBaseOption;
+        this.publishAddressOption = publishAddressOption;
         this.out = out;
         this.supervisor = new Supervisor(this);
-        this.ports = new Ports(bindAddress());
+        this.ports = new Ports();
     }
 
-    String bindAddress() {
-        return env.getOrDefault("BIND_ADDRESS", "127.0.0.1");
+    /**
+     * Where the published ports listen: --publish-address, else $DOCKERCOINS_PUBLISH_ADDRESS, else
+     * BIND_ADDRESS from the environment or .env (what it meant before), else the stack's current
+     * address, else every interface, as Compose publishes.
+     */
+    String publishAddress() {
+        if (publishAddressOption != null) return parseAddress(publishAddressOption, "--publish-address");
+        for (String variable : List.of("DOCKERCOINS_PUBLISH_ADDRESS", "BIND_ADDRESS")) {
+            if (env.containsKey(variable) && !env.get(variable).isBlank()) return parseAddress(env.get(variable), variable);
+        }
+        return state.settings().getProperty("publishAddress", DEFAULT_PUBLISH_ADDRESS);
+    }
+
+    /** Replica 1 of a published service listens on the publish address; every other replica on loopback only. */
+    String listenAddress(Service s, int index) {
+        return s.port.published() && index == 1 ? publishAddress() : LOOPBACK;
+    }
+
+    /** {@code 0.0.0.0:8000}, {@code [::]:8000}: an address and a port, as ps shows them and prometheus takes them. */
+    static String hostPort(String address, int port) {
+        return (address.contains(":") ? "[" + address + "]" : address) + ":" + port;
+    }
+
+    /** An IP address to listen on (0.0.0.0, 127.0.0.1, an interface's address, ::), not a host name. */
+    static String parseAddress(String text, String what) {
+        String a = text.strip();
+        boolean ipv4 = a.matches("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
+        boolean ipv6 = a.contains(":") && a.matches("[0-9A-Fa-f:.]+");
+        if (ipv4 || ipv6) return a;
+        throw new LaunchException(what + " must be an IP address to listen on, such as 0.0.0.0 (every interface) or "
+                + "127.0.0.1 (this machine only), got \"" + text + "\"");
     }
 
     /** The knobs set in the environment or .env. */

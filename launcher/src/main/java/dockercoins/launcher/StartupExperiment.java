@@ -65,7 +65,7 @@ final class StartupExperiment {
     private Start startOnce(Service s) throws IOException {
         int port = s.listens() ? lab.ports.any() : 0;
         // like the lab's replicas 2 and up: it uses the class-data cache, and never writes one
-        ReplicaSpec spec = ReplicaSpec.of(lab, s, port, JvmOptions.Cache.USE_IF_PRESENT);
+        ReplicaSpec spec = ReplicaSpec.of(lab, s, 1, port, JvmOptions.Cache.USE_IF_PRESENT);
         if (!s.listens()) redis.del("hashes");
         ProcessBuilder pb = new ProcessBuilder(spec.command()).directory(run.projectDir.toFile()).redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));

@@ -85,6 +85,17 @@ final class StateDir {
         return state.resolve(s.id() + "-" + index + suffix);
     }
 
+    /** {@code .dockercoins/<project>/<service>-data/}, created if missing: what a service keeps until down (redis' AOF and RDB). */
+    Path dataDir(Service s) {
+        Path data = dir.resolve(s.id() + "-data");
+        try {
+            Files.createDirectories(data);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return data;
+    }
+
     /** Forgets a replica: its record, pid and exit code (its log stays until removed). */
     void forget(Replica r) {
         for (String suffix : List.of(".properties", ".pid", ".exit")) {

@@ -41,7 +41,7 @@ final class Up implements Callable<Integer> {
     boolean noBuild;
 
     @Option(names = "--with", paramLabel = "EXTRA",
-            description = "Also run an extra service: prometheus (from PATH; on 127.0.0.1:9090, port base + 1090, scraping "
+            description = "Also run an extra service: prometheus (from PATH; published on 9090, port base + 1090, scraping "
                     + "rng, hasher, webui and the workers, which then serve /metrics on METRICS_PORT). Remembered until down.")
     List<String> extras = new ArrayList<>();
 

@@ -10,6 +10,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -34,19 +35,8 @@ class BenchSmokeEndToEndTest {
     @Test
     @Timeout(value = 5, unit = TimeUnit.MINUTES) // a guard against a hang, not a speed target
     void a_quick_bench_writes_a_table_csv_json_and_png_and_leaves_nothing_running(@TempDir Path out) throws Exception {
-        StringWriter stdout = new StringWriter();
-        StringWriter stderr = new StringWriter();
-        Map<String, String> env = new HashMap<>(System.getenv());
-        env.put("NO_COLOR", "1");
-        var cl = Launcher.commandLine(env);
-        cl.setOut(new PrintWriter(stdout, true));
-        cl.setErr(new PrintWriter(stderr, true));
-
-        int exit = cl.execute("--project-directory", projectDir.toString(), "bench", "--quick", "--no-build",
-                "--out", out.toString());
-
-        assertEquals(0, exit, stdout + "\n" + stderr);
-        assertTrue(stdout.toString().contains("PHASE") && stdout.toString().contains("hashes/s"), stdout.toString());
+        String stdout = bench(out, "--quick");
+        assertTrue(stdout.contains("PHASE") && stdout.contains("hashes/s"), stdout);
 
         Object json = new ObjectMapper().readValue(Files.readString(out.resolve(BenchReport.JSON)), Object.class);
         Map<?, ?> top = assertInstanceOf(Map.class, json);
@@ -84,14 +74,77 @@ class BenchSmokeEndToEndTest {
             assertEquals(10, fields(row), "10 fields in " + row);
         }
 
-        byte[] png = Files.readAllBytes(out.resolve(BenchReport.PNG));
+        assertChart(out.resolve(BenchReport.PNG));
+        assertNothingLeft();
+    }
+
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES) // a guard against a hang, not a speed target
+    void a_short_soak_writes_its_figures_samples_and_chart_and_leaves_nothing_running(@TempDir Path out) throws Exception {
+        String stdout = bench(out, "--soak", "20s", "--quick");
+        assertTrue(stdout.contains("soak") && stdout.contains("RSS slope"), stdout);
+
+        Map<?, ?> top = assertInstanceOf(Map.class, new ObjectMapper().readValue(Files.readString(out.resolve(BenchReport.JSON)), Object.class));
+        List<?> figures = assertInstanceOf(List.class, top.get("figures"));
+        Set<String> keys = figures.stream()
+                .map(f -> (String) ((Map<?, ?>) f).get("key")).collect(Collectors.toSet());
+        for (String key : List.of("soak.hashes_per_s", "soak.hashes_per_s_last_tenth", "soak.worker_waits", "soak.json_errors",
+                "soak.rng_get_errors", "soak.hasher_get_errors", "soak.rng.rss_slope_mb_per_min", "soak.hasher.rss_slope_mb_per_min",
+                "soak.webui.rss_slope_mb_per_min", "soak.redis.rss_slope_mb_per_min", "soak.worker.rss_slope_mb_per_min",
+                "soak.worker.rss_slope_max_mb_per_min")) {
+            assertTrue(keys.contains(key), "results.json has no figure " + key + ": " + keys);
+        }
+        List<String> csv = Files.readAllLines(out.resolve(BenchReport.CSV));
+        assertEquals(BenchReport.CSV_HEADER, csv.get(0));
+        assertEquals(keys.size(), csv.size() - 1, "one CSV row per figure");
+
+        List<String> samples = Files.readAllLines(out.resolve(SoakReport.CSV));
+        List<String> header = List.of(samples.get(0).split(","));
+        assertEquals(List.of("seconds", "hashes", "hashes_per_s", "rss_mb_redis-1", "rss_mb_rng-1", "rss_mb_hasher-1", "rss_mb_webui-1"),
+                header.subList(0, 7), samples.get(0));
+        assertTrue(header.containsAll(List.of("rss_mb_worker-1", "rss_mb_worker-5")), samples.get(0));
+        assertTrue(samples.size() - 1 >= 8, "a reading every 2 s for 20 s: " + samples.size());
+        double before = -1;
+        for (String row : samples.subList(1, samples.size())) {
+            String[] f = row.split(",", -1);
+            assertEquals(header.size(), f.length, row);
+            double seconds = Double.parseDouble(f[0]);
+            assertTrue(seconds > before, "time goes on: " + row);
+            before = seconds;
+            Long.parseLong(f[1]);
+            for (int i = 3; i < f.length; i++) assertTrue(Double.parseDouble(f[i]) > 0, "an RSS in " + row);
+        }
+        assertChart(out.resolve(SoakReport.PNG));
+        assertNothingLeft();
+    }
+
+    /** {@code bench --no-build --out DIR ARGS} in this JVM; its output, once it exited 0. */
+    private String bench(Path out, String... args) {
+        StringWriter stdout = new StringWriter();
+        StringWriter stderr = new StringWriter();
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.put("NO_COLOR", "1");
+        var cl = Launcher.commandLine(env);
+        cl.setOut(new PrintWriter(stdout, true));
+        cl.setErr(new PrintWriter(stderr, true));
+        List<String> all = new ArrayList<>(List.of("--project-directory", projectDir.toString(), "bench", "--no-build", "--out", out.toString()));
+        all.addAll(List.of(args));
+        int exit = cl.execute(all.toArray(String[]::new));
+        assertEquals(0, exit, stdout + "\n" + stderr);
+        return stdout.toString();
+    }
+
+    private static void assertChart(Path file) throws Exception {
+        byte[] png = Files.readAllBytes(file);
         byte[] signature = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
         assertTrue(Arrays.equals(signature, Arrays.copyOf(png, 8)), "PNG signature");
         assertTrue(png.length > 5_000, "a chart, not an empty image: " + png.length + " bytes");
-        BufferedImage image = ImageIO.read(out.resolve(BenchReport.PNG).toFile());
+        BufferedImage image = ImageIO.read(file.toFile());
         assertEquals(900, image.getWidth());
         assertEquals(560, image.getHeight());
+    }
 
+    private void assertNothingLeft() {
         assertFalse(Files.exists(projectDir.resolve(".dockercoins").resolve("bench-project").resolve(".dockercoins").resolve(BenchRun.PROJECT).resolve("state")),
                 "the bench's stack state is removed");
         assertTrue(ProcessHandle.current().children().noneMatch(ProcessHandle::isAlive), "no child process left");

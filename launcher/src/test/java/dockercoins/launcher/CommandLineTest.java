@@ -111,6 +111,25 @@ class CommandLineTest {
     }
 
     @Test
+    void a_publish_address_that_is_not_an_ip_address_gets_one_line_naming_where_it_came_from() {
+        Run option = run("--publish-address", "my-laptop", "ps");
+        assertEquals(1, option.exit());
+        assertOneLine(option, "--publish-address must be an IP address to listen on");
+        Run variable = run(Map.of("DOCKERCOINS_PUBLISH_ADDRESS", "300.1.2.3"), "ps");
+        assertEquals(1, variable.exit());
+        assertOneLine(variable, "DOCKERCOINS_PUBLISH_ADDRESS must be an IP address");
+        assertEquals(0, run("--publish-address", "127.0.0.1", "ps").exit());
+        assertEquals(0, run(Map.of("DOCKERCOINS_PUBLISH_ADDRESS", "::"), "ps").exit());
+    }
+
+    @Test
+    void a_soak_without_a_unit_is_a_usage_error() {
+        Run run = run("bench", "--soak", "10");
+        assertEquals(2, run.exit());
+        assertOneLine(run, "--soak must be a duration from 10s to 24h, such as 20s, 10m or 1h30m, got \"10\"");
+    }
+
+    @Test
     void a_published_port_in_use_is_named_and_nothing_starts() throws IOException {
         Files.createDirectories(project.resolve("worker"));
         try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {

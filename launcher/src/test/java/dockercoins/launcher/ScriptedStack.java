@@ -37,6 +37,8 @@ final class ScriptedStack {
     final String project;
     /** webui's port; rng and hasher take the next two. */
     final int base;
+    /** Where the published ports listen: loopback, so that no test opens a port to the network (but the one that checks it). */
+    String publishAddress = Stack.LOOPBACK;
     private final Set<Long> pids = new LinkedHashSet<>();
     private final Set<Integer> ports = new LinkedHashSet<>();
 
@@ -57,6 +59,9 @@ final class ScriptedStack {
         env.put("DOCKERCOINS_PORT_BASE", Integer.toString(base));
         env.put("DOCKERCOINS_PROJECT_NAME", project);
         for (String knob : Stack.KNOBS) env.remove(knob);
+        env.remove("BIND_ADDRESS");
+        env.remove("DOCKERCOINS_PUBLISH_ADDRESS");
+        if (publishAddress != null) env.put("DOCKERCOINS_PUBLISH_ADDRESS", publishAddress);
         return pb;
     }
 
@@ -90,6 +95,16 @@ final class ScriptedStack {
             }
         }
         return ports;
+    }
+
+    /** What the stack's state records of one replica ({@code redis-1}): pid, port, start time. */
+    Properties record(String replica) throws IOException {
+        Properties p = new Properties();
+        try (InputStream in = Files.newInputStream(projectDir.resolve(".dockercoins").resolve(project).resolve("state")
+                .resolve(replica + ".properties"))) {
+            p.load(in);
+        }
+        return p;
     }
 
     /** {@code down}, then no process it ever recorded alive, no supervisor, no port open, no state left. */
