@@ -62,7 +62,8 @@ between() { awk -v x="$1" -v lo="$2" -v hi="$3" 'BEGIN { exit !(x != "" && x >= 
 # wait up to $1 seconds for a command to succeed
 await() { local deadline=$((SECONDS + $1)); shift; until "$@"; do [ $SECONDS -ge $deadline ] && return 1; sleep 1; done; }
 hashes() { json | field hashes; }
-logs_show() { compose logs --tail "$1" "${@:3}" 2>/dev/null | grep -q -- "$2"; }
+# (read whole, then searched: grep -q stopping early would fail the pipe under pipefail)
+logs_show() { local out; out=$(compose logs --tail "$1" "${@:3}" 2>/dev/null); grep -q -- "$2" <<<"$out"; }
 running_workers() { compose ps worker 2>/dev/null | grep -c ' Up '; }
 port_free() { ! curl -s --max-time 2 -o /dev/null "http://127.0.0.1:$1/"; }
 
