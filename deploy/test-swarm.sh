@@ -146,7 +146,11 @@ r=$(rate 10)
 echo "swarm: after the rollback: $r hashes/s"
 
 note "docker stack rm"
-check "stack rm" eval 'docker stack rm $stack >/dev/null'
+# `stack rm` may fail to remove the network while the tasks still stop ("in use by task"):
+# repeat it until nothing of the stack is left
+gone() { docker stack rm "$stack" >/dev/null 2>&1; [ -z "$(docker stack ls --format '{{.Name}}' | grep -x "$stack")" ] \
+  && [ -z "$(docker network ls -q --filter label=com.docker.stack.namespace=$stack)" ]; }
+check "stack rm removes the services and the network" await 90 gone
 left() { for i in 1 2 3; do DOCKER_HOST=unix:///run/dc-n$i/docker.sock docker ps -q --filter label=com.docker.stack.namespace=$stack; done; }
 check "no container left on any node" await 60 eval '[ -z "$(left)" ]'
 finish
