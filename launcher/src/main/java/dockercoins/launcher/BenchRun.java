@@ -23,9 +23,16 @@ final class BenchRun {
     /** The lab as the workshop runs it: the defaults of every knob, whatever the user's .env says. */
     static final Map<String, String> LAB = Map.of("RNG_DELAY", "0.1", "RNG_CONCURRENCY", "1", "HASHER_DELAY", "0.1",
             "WORKER_DELAY", "0.1", "DEBUG", "no");
-    /** No teaching delays and no single-file rng: what the code costs. */
-    static final Map<String, String> TURBO = Map.of("RNG_DELAY", "0", "RNG_CONCURRENCY", "0", "HASHER_DELAY", "0",
+    /** No teaching delays and no single-file rng, every other knob at its default: what the lab's code costs. */
+    static final Map<String, String> TURBO_DEFAULTS = Map.of("RNG_DELAY", "0", "RNG_CONCURRENCY", "0", "HASHER_DELAY", "0",
             "WORKER_DELAY", "0", "DEBUG", "no");
+    /**
+     * Turbo as a load generator runs it: also the JIT on and no access-log line per request, while
+     * the worker still opens a new connection per call, as in the lab.
+     */
+    static final Map<String, String> TURBO = with(TURBO_DEFAULTS, Map.of("_JAVA_OPTIONS", "-Xmixed", "ACCESS_LOG", "off"));
+    /** Turbo with the worker's connections kept alive too: the most a user can switch on. */
+    static final Map<String, String> TURBO_KEEP_ALIVE = with(TURBO, Map.of("KEEP_ALIVE", "on"));
 
     final Path projectDir;
     final int portBase;
@@ -77,8 +84,9 @@ final class BenchRun {
             new TurboExperiment(this, turbo, redis).run();
             new RawExperiment(this, turbo).run();
         }
+        new ImageSizes(this).run();
         report.about.put("load average at end", Probes.loadAverage());
-        List<String> phases = List.of("lab", "turbo", "raw", "startup", "memory");
+        List<String> phases = List.of("lab", "turbo", "raw", "startup", "memory", "image");
         report.figures.sort((a, b) -> Integer.compare(phases.indexOf(a.phase()), phases.indexOf(b.phase())));
     }
 
@@ -92,6 +100,12 @@ final class BenchRun {
             report.about.put("load average at end", Probes.loadAverage());
             return samples;
         }
+    }
+
+    private static Map<String, String> with(Map<String, String> knobs, Map<String, String> more) {
+        Map<String, String> all = new HashMap<>(knobs);
+        all.putAll(more);
+        return Map.copyOf(all);
     }
 
     /** Waits, unless Ctrl-C ended the run. */

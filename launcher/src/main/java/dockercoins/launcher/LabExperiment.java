@@ -45,19 +45,30 @@ final class LabExperiment {
         }
     }
 
+    private void aboveFloor(Service s, Probes.Memory m, Probes.Memory floor) {
+        run.report.add(Figure.of("memory." + s + ".rss_above_floor_mb", s + ": RSS above the floor", m.rssMb() - floor.rssMb(), "MB"));
+    }
+
     private void latency(String key, String label, List<Double> sortedMs) {
         run.report.add(Figure.of(key + "_p50_ms", label + " p50", Probes.quantile(sortedMs, 0.5), "ms").samples(sortedMs.size()));
         run.report.add(Figure.of(key + "_p99_ms", label + " p99", Probes.quantile(sortedMs, 0.99), "ms").samples(sortedMs.size()));
     }
 
-    /** Memory of every replica under the lab's load, and of all workers together. */
+    /**
+     * Memory of every replica under the lab's load, and of all workers together; and each Java
+     * service's RSS above the runtime's floor, measured meanwhile.
+     */
     private void memory(int workers) {
         BenchReport report = run.report;
+        Probes.Memory floor = new FloorExperiment(run, lab).measure();
+        report.add(Figure.of("memory.floor.rss_mb", "floor (JDK HttpServer, same flags): RSS", floor.rssMb(), "MB").samples(1));
+        report.add(Figure.of("memory.floor.pss_mb", "floor (JDK HttpServer, same flags): PSS", floor.pssMb(), "MB"));
         for (Service s : List.of(Service.RNG, Service.HASHER, Service.WEBUI, Service.REDIS)) {
             Probes.Memory m = lab.replicas(s).stream().filter(r -> r.index() == 1).findFirst()
                     .map(r -> Probes.memory(r.pid())).orElse(Probes.Memory.NONE);
             report.add(Figure.of("memory." + s + ".rss_mb", s + ": RSS under lab load", m.rssMb(), "MB").samples(1));
             report.add(Figure.of("memory." + s + ".pss_mb", s + ": PSS under lab load", m.pssMb(), "MB"));
+            if (s.isJava()) aboveFloor(s, m, floor);
         }
         List<Replica> ws = lab.replicas(Service.WORKER);
         Probes.Memory all = Probes.Memory.NONE;
@@ -66,6 +77,7 @@ final class LabExperiment {
         String mean = " (mean of " + ws.size() + ")";
         report.add(Figure.of("memory.worker.rss_mb", "worker: RSS under lab load" + mean, all.rssMb() / n, "MB").samples(ws.size()));
         report.add(Figure.of("memory.worker.pss_mb", "worker: PSS under lab load" + mean, all.pssMb() / n, "MB"));
+        aboveFloor(Service.WORKER, new Probes.Memory(all.rssMb() / n, all.pssMb() / n), floor);
         String together = "memory.workers_" + workers + "_together";
         report.add(Figure.of(together + ".rss_mb", workers + " workers together: RSS", all.rssMb(), "MB").samples(ws.size()));
         report.add(Figure.of(together + ".pss_mb", workers + " workers together: PSS", all.pssMb(), "MB").samples(ws.size()));

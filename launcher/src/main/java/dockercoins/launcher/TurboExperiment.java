@@ -1,10 +1,12 @@
 package dockercoins.launcher;
 
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The bench's turbo experiment: the stack without its teaching delays and without single-file
- * rng, so hashes/s show what the code costs: hashes per CPU-second of the stack.
+ * rng, so hashes/s show what the code costs: hashes per CPU-second of the stack, with the
+ * throughput knobs on (the JIT, no access log), then without them and with keep-alive too.
  */
 final class TurboExperiment {
     private final BenchRun run;
@@ -43,5 +45,20 @@ final class TurboExperiment {
                 .samples(run.plan.turbo().size()));
         run.report.add(Figure.of("turbo.hashes_per_cpu_s_with_log_supervisors", "hashes per CPU-s, with the log supervisors",
                 hashes / cpuWithSupervisors, "h/CPU-s"));
+        int workers = Math.min(4, run.plan.turbo().getLast());
+        compare(BenchRun.TURBO_DEFAULTS, "defaults", "no knob: interpreted, access log", workers);
+        compare(BenchRun.TURBO_KEEP_ALIVE, "keep_alive", "+ KEEP_ALIVE=on", workers);
+    }
+
+    /** The same step with other knobs, side by side with the sweep above: what each knob buys. */
+    private void compare(Map<String, String> knobs, String id, String name, int workers) {
+        Stack stack = run.stack(knobs);
+        String label = workers + " workers, " + name;
+        run.progress.live("turbo: " + label + ", starting");
+        run.converge(stack, 1, workers);
+        StepMeter.Window w = meter.measure(stack, "turbo: " + label, run.plan.turboWarmMillis(), run.plan.turboSeconds(), false);
+        double perCpu = w.rate() * w.seconds() / w.cpu();
+        run.report.add(Figure.of("turbo." + id + ".hashes_per_cpu_s", label + ": hashes per CPU-s", perCpu, "h/CPU-s"));
+        run.progress.done(String.format(Locale.ROOT, "turbo %s: %.0f hashes/s, %.0f hashes per CPU-second", label, w.rate(), perCpu));
     }
 }
