@@ -46,7 +46,7 @@ final class TurboExperiment {
         run.report.add(Figure.of("turbo.hashes_per_cpu_s_with_log_supervisors", "hashes per CPU-s, with the log supervisors",
                 hashes / cpuWithSupervisors, "h/CPU-s"));
         int workers = Math.min(4, run.plan.turbo().getLast());
-        compare(BenchRun.TURBO_DEFAULTS, "defaults", "no knob: interpreted, access log", workers);
+        compare(BenchRun.TURBO_DEFAULTS, "defaults", "knobs off", workers);
         compare(BenchRun.TURBO_KEEP_ALIVE, "keep_alive", "+ KEEP_ALIVE=on", workers);
     }
 

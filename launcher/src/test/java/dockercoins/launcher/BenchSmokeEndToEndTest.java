@@ -45,9 +45,16 @@ class BenchSmokeEndToEndTest {
         Set<String> keys = figures.stream().map(f -> (String) ((Map<?, ?>) f).get("key")).collect(Collectors.toSet());
         for (String key : List.of("lab.workers_1.hashes_per_s", "lab.workers_1.rng_get_p99_ms", "turbo.workers_1.hashes_per_s",
                 "turbo.hashes_per_cpu_s", "raw.rng_get_32.req_per_s", "raw.hasher_post.req_per_s", "startup.rng.seconds",
-                "startup.worker.seconds", "memory.webui.rss_mb", "memory.redis.pss_mb")) {
+                "startup.worker.seconds", "memory.webui.rss_mb", "memory.redis.pss_mb", "memory.floor.rss_mb",
+                "memory.rng.rss_above_floor_mb", "memory.worker.rss_above_floor_mb", "turbo.defaults.hashes_per_cpu_s",
+                "turbo.keep_alive.hashes_per_cpu_s")) {
             assertTrue(keys.contains(key), "results.json has no figure " + key + ": " + keys);
         }
+        Map<String, Double> values = figures.stream().map(f -> (Map<?, ?>) f).filter(f -> f.get("value") instanceof Number)
+                .collect(Collectors.toMap(f -> (String) f.get("key"), f -> ((Number) f.get("value")).doubleValue()));
+        assertTrue(values.get("memory.floor.rss_mb") > 10, "the floor is a running JVM: " + values.get("memory.floor.rss_mb"));
+        assertEquals(values.get("memory.hasher.rss_mb") - values.get("memory.floor.rss_mb"), values.get("memory.hasher.rss_above_floor_mb"),
+                1e-3, "above the floor = the service's RSS - the floor's, from the same run");
         for (Object f : figures) {
             Map<?, ?> figure = (Map<?, ?>) f;
             for (String field : List.of("key", "phase", "figure", "value", "unit", "spread", "samples", "original", "target", "status")) {
