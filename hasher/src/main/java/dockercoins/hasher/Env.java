@@ -9,6 +9,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -58,6 +59,16 @@ final class Env {
                 return null;
             }
         });
+    }
+
+    /** A switch: on, yes or true, off, no or false, in any case; unset or blank is the fallback. */
+    boolean onOff(String name, String fallback) {
+        return parse(name, fallback, "must be on or off (or yes/no, true/false)",
+                value -> switch ((value.isEmpty() ? fallback : value).toLowerCase(Locale.ROOT)) {
+                    case "on", "yes", "true" -> Boolean.TRUE;
+                    case "off", "no", "false" -> Boolean.FALSE;
+                    default -> null;
+                });
     }
 
     /** DEBUG: a value starting with y or Y (y, yes, Yes) turns the debug logs on. */

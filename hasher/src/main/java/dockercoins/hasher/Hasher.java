@@ -29,13 +29,14 @@ public final class Hasher {
     private static final String HOSTNAME = Env.hostname();
 
     /** Configuration comes only from environment variables, with the compose defaults. */
-    record Settings(int port, String bindAddress, Duration delay, boolean debug) {
+    record Settings(int port, String bindAddress, Duration delay, boolean accessLog, boolean debug) {
         static Settings fromEnv(Map<String, String> variables) {
             var env = new Env(variables);
             return new Settings(
                     env.port("PORT", "80"),
                     env.address("BIND_ADDRESS", "0.0.0.0"),
                     env.seconds("HASHER_DELAY", "0.1"),
+                    env.onOff("ACCESS_LOG", "on"),
                     env.debug());
         }
     }
@@ -67,9 +68,10 @@ public final class Hasher {
                 log.debug("Hashed the body into {}", hash);
                 reply(exchange, 200, hash);
             }
-        }).getFilters().addAll(List.of(SAYS_CONNECTION_CLOSE, SimpleFileServer.createOutputFilter(System.out, OutputLevel.INFO),
-                metrics.measureRequests()));
-        // Not access-logged, like rng's: a scrape every few seconds would drown the requests.
+        }).getFilters().addAll(settings.accessLog() // ACCESS_LOG=off: no line per request, for throughput
+                ? List.of(SAYS_CONNECTION_CLOSE, SimpleFileServer.createOutputFilter(System.out, OutputLevel.INFO), metrics.measureRequests())
+                : List.of(SAYS_CONNECTION_CLOSE, metrics.measureRequests()));
+        // Never access-logged, like rng's: a scrape every few seconds would drown the requests.
         server.createContext("/metrics", metrics.handler()).getFilters().add(SAYS_CONNECTION_CLOSE);
         server.createContext("/healthz", exchange -> reply(exchange, 200, "hasher is alive\n")).getFilters().add(SAYS_CONNECTION_CLOSE);
         server.createContext("/readyz", exchange -> reply(exchange, 200, "ready\n")).getFilters().add(SAYS_CONNECTION_CLOSE); // no dependency to wait for

@@ -138,8 +138,25 @@ class HasherTest {
         hasher.awaitLine(Pattern.compile("^127\\.0\\.0\\.1 - - \\[.+] \"POST / HTTP/1\\.1\" 200 -$"), Duration.ofSeconds(5));
     }
 
+    @Test
+    void with_ACCESS_LOG_off_it_answers_as_usual_but_logs_no_line_per_request() throws Exception {
+        var hasher = run(Map.of("PORT", "0", "BIND_ADDRESS", "127.0.0.1", "HASHER_DELAY", "0", "ACCESS_LOG", "off"));
+        hasher.awaitLine(Pattern.compile("hasher listening on port \\d+$"), Duration.ofSeconds(20));
+        URI uri = URI.create("http://127.0.0.1:" + hasher.awaitPort() + "/");
+        HttpResponse<String> hash = post(uri, "hello".getBytes(StandardCharsets.UTF_8));
+        assertEquals(200, hash.statusCode());
+        assertEquals("2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824", hash.body());
+        assertEquals(200, client.send(HttpRequest.newBuilder(uri).build(), BodyHandlers.ofString()).statusCode());
+        Thread.sleep(300); // the line would be written just after the answer
+        hasher.process.destroy(); // SIGTERM: once it has exited, all its output has been read
+        assertEquals(143, hasher.awaitExit(Duration.ofSeconds(10)));
+        assertEquals(List.of(), hasher.lines.stream().filter(line -> line.contains("HTTP/1.1\"")).toList(), "access lines");
+        assertEquals(1, hasher.lines.stream().filter(line -> line.endsWith("hasher listening on port " + uri.getPort())).count());
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+            "ACCESS_LOG   | 0   | ACCESS_LOG must be on or off (or yes/no, true/false), got \"0\"",
             "PORT         | 80a | PORT must be a port number from 0 to 65535, got \"80a\"",
             "HASHER_DELAY | 1s  | HASHER_DELAY must be a number of seconds, got \"1s\"",
             "BIND_ADDRESS | no.such.host.invalid | BIND_ADDRESS must be an IP address or a known host name, got \"no.such.host.invalid\"",
@@ -165,7 +182,7 @@ class HasherTest {
     }
 
     private URI start(double delaySeconds) throws IOException {
-        var settings = new Hasher.Settings(0, "127.0.0.1", Duration.ofMillis((long) (delaySeconds * 1000)), false);
+        var settings = new Hasher.Settings(0, "127.0.0.1", Duration.ofMillis((long) (delaySeconds * 1000)), true, false);
         HttpServer server = Hasher.start(settings);
         servers.add(server);
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");

@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 /** The service's main class run as a real JVM process (same java, same classpath), output captured. */
 final class ServiceProcess implements AutoCloseable {
     private static final List<String> SETTINGS = List.of("PORT", "BIND_ADDRESS", "RNG_DELAY", "RNG_CONCURRENCY", "RNG_READY_MAX_QUEUE",
-            "HASHER_DELAY", "DEBUG", "JAVA_TOOL_OPTIONS");
+            "HASHER_DELAY", "ACCESS_LOG", "DEBUG", "JAVA_TOOL_OPTIONS");
     final Process process;
     /** stdout and stderr, one entry per line. */
     final List<String> lines = new CopyOnWriteArrayList<>();

@@ -27,7 +27,8 @@ public final class Rng {
     private static final SecureRandom RANDOM = osRandom();
 
     /** Configuration comes only from environment variables, with the compose defaults. */
-    record Settings(int port, String bindAddress, Duration delay, int concurrency, int readyMaxQueue, boolean debug) {
+    record Settings(int port, String bindAddress, Duration delay, int concurrency, int readyMaxQueue, boolean accessLog,
+            boolean debug) {
         static Settings fromEnv(Map<String, String> variables) {
             var env = new Env(variables);
             return new Settings(
@@ -36,6 +37,7 @@ public final class Rng {
                     env.seconds("RNG_DELAY", "0.1"),
                     env.number("RNG_CONCURRENCY", "1", 0, Integer.MAX_VALUE, "a whole number (0 = unlimited)"),
                     env.number("RNG_READY_MAX_QUEUE", "10", 1, Integer.MAX_VALUE, "a whole number of waiting requests, 1 or more"),
+                    env.onOff("ACCESS_LOG", "on"),
                     env.debug());
         }
     }
@@ -74,8 +76,9 @@ public final class Rng {
                     sendRandomBytes(e, Integer.parseInt(path.substring(1)));
                 });
             }
-        }).getFilters().addAll(List.of(SAYS_CONNECTION_CLOSE, SimpleFileServer.createOutputFilter(System.out, OutputLevel.INFO),
-                metrics.countRequests()));
+        }).getFilters().addAll(settings.accessLog() // DEMO: a line per request (ACCESS_LOG=off, for throughput: none)
+                ? List.of(SAYS_CONNECTION_CLOSE, SimpleFileServer.createOutputFilter(System.out, OutputLevel.INFO), metrics.countRequests())
+                : List.of(SAYS_CONNECTION_CLOSE, metrics.countRequests()));
         // Not access-logged, so rng's log stream still stops when its line does (a lab watches it).
         server.createContext("/metrics", metrics.handler()).getFilters().add(SAYS_CONNECTION_CLOSE);
         server.createContext("/healthz", exchange -> reply(exchange, 200, "rng is alive\n")).getFilters().add(SAYS_CONNECTION_CLOSE);

@@ -185,8 +185,26 @@ class RngTest {
         rng.awaitLine(Pattern.compile("^127\\.0\\.0\\.1 - - \\[.+] \"GET /32 HTTP/1\\.1\" 200 -$"), Duration.ofSeconds(5));
     }
 
+    @Test
+    void with_ACCESS_LOG_off_it_answers_as_usual_but_logs_no_line_per_request() throws Exception {
+        var rng = run(Map.of("PORT", "0", "BIND_ADDRESS", "127.0.0.1", "RNG_DELAY", "0", "ACCESS_LOG", "off"));
+        rng.awaitLine(Pattern.compile("rng listening on port \\d+$"), Duration.ofSeconds(20));
+        URI uri = URI.create("http://127.0.0.1:" + rng.awaitPort() + "/");
+        HttpResponse<byte[]> bytes = get(uri.resolve("/32"));
+        assertEquals(200, bytes.statusCode());
+        assertEquals(32, bytes.body().length);
+        assertEquals(200, get(uri).statusCode());
+        assertEquals(400, get(uri.resolve("/abc")).statusCode());
+        Thread.sleep(300); // the line would be written just after the answer
+        rng.process.destroy(); // SIGTERM: once it has exited, all its output has been read
+        assertEquals(143, rng.awaitExit(Duration.ofSeconds(10)));
+        assertEquals(List.of(), rng.lines.stream().filter(line -> line.contains("HTTP/1.1\"")).toList(), "access lines");
+        assertEquals(1, rng.lines.stream().filter(line -> line.endsWith("rng listening on port " + uri.getPort())).count());
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+            "ACCESS_LOG      | maybe  | ACCESS_LOG must be on or off (or yes/no, true/false), got \"maybe\"",
             "PORT            | eighty | PORT must be a port number from 0 to 65535, got \"eighty\"",
             "PORT            | 65536  | PORT must be a port number from 0 to 65535, got \"65536\"",
             "RNG_DELAY       | abc    | RNG_DELAY must be a number of seconds, got \"abc\"",
@@ -217,7 +235,7 @@ class RngTest {
 
     private URI start(double delaySeconds, int concurrency, SingleFile queue) throws IOException {
         var settings = new Rng.Settings(0, "127.0.0.1", Duration.ofMillis((long) (delaySeconds * 1000)), concurrency,
-                10, false);
+                10, true, false);
         HttpServer server = Rng.start(settings, queue, new RngMetrics());
         servers.add(server);
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");

@@ -27,7 +27,7 @@ import redis.clients.jedis.exceptions.JedisException;
  */
 public final class WebUi {
     /** Configuration comes only from environment variables, with the compose defaults. */
-    record Settings(int port, String bindAddress, URI redisUrl, Path filesDir, boolean debug) {
+    record Settings(int port, String bindAddress, URI redisUrl, Path filesDir, boolean accessLog, boolean debug) {
         static Settings fromEnv(Map<String, String> variables) {
             var env = new Env(variables);
             // Run from the source tree, the page is in webui/files; in the image FILES_DIR=/files.
@@ -38,6 +38,7 @@ public final class WebUi {
                     env.redisUrl("REDIS_URL", "redis://redis:6379"),
                     env.parse("FILES_DIR", files, "must be a directory",
                             dir -> Files.isDirectory(Path.of(dir)) ? Path.of(dir).toAbsolutePath().normalize() : null),
+                    env.onOff("ACCESS_LOG", "on"),
                     env.debug());
         }
     }
@@ -62,9 +63,10 @@ public final class WebUi {
                 case "/json" -> json(exchange, redis);
                 default -> files.handle(exchange); // 404 for anything outside FILES_DIR
             }
-        }).getFilters().addAll(List.of(SAYS_CONNECTION_CLOSE, SimpleFileServer.createOutputFilter(System.out, OutputLevel.INFO),
-                metrics.countJsonRequests()));
-        // Not access-logged, like rng's and hasher's: probes and scrapes would drown the page's polls.
+        }).getFilters().addAll(settings.accessLog() // common log format; ACCESS_LOG=off: no line per request
+                ? List.of(SAYS_CONNECTION_CLOSE, SimpleFileServer.createOutputFilter(System.out, OutputLevel.INFO), metrics.countJsonRequests())
+                : List.of(SAYS_CONNECTION_CLOSE, metrics.countJsonRequests()));
+        // Never access-logged, like rng's and hasher's: probes and scrapes would drown the page's polls.
         server.createContext("/metrics", metrics.handler()).getFilters().add(SAYS_CONNECTION_CLOSE);
         server.createContext("/healthz", exchange -> sendText(exchange, 200, "webui is alive\n")).getFilters().add(SAYS_CONNECTION_CLOSE);
         server.createContext("/readyz", exchange -> readyz(exchange, redis)).getFilters().add(SAYS_CONNECTION_CLOSE);

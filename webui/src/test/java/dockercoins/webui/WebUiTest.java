@@ -50,7 +50,7 @@ class WebUiTest {
         Files.writeString(tmp.resolve("secret.txt"), "outside FILES_DIR");
         redisServer = new TestRedis();
         webuiRedis = WebUi.redisClient(redisServer.url()); // main's client, with its pool settings
-        server = WebUi.start(new WebUi.Settings(0, "127.0.0.1", redisServer.url(), files, false), webuiRedis);
+        server = WebUi.start(new WebUi.Settings(0, "127.0.0.1", redisServer.url(), files, true, false), webuiRedis);
     }
 
     @AfterAll
@@ -192,6 +192,30 @@ class WebUiTest {
     }
 
     @Test
+    void with_ACCESS_LOG_off_the_process_answers_as_usual_but_logs_no_line_per_request() throws Exception {
+        int port = TestRedis.freePort();
+        Process process = webui(Map.of("PORT", String.valueOf(port), "REDIS_URL", redisServer.url().toString(),
+                "FILES_DIR", files.toString(), "ACCESS_LOG", "off"));
+        try {
+            var out = lines(process);
+            List<String> lines = new ArrayList<>();
+            assertTrue(readUntil(out, lines, "WEBUI running on port " + port), String.join("\n", lines));
+            for (String path : List.of("/json", "/", "/missing.html")) {
+                var response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(path.equals("/json") ? 200 : path.equals("/") ? 302 : 404, response.statusCode(), path);
+            }
+            Thread.sleep(300); // the line would be written just after the answer
+            process.destroy(); // SIGTERM: once it has exited, the rest of its output comes, then nothing
+            assertTrue(process.waitFor(5, TimeUnit.SECONDS));
+            for (String line; (line = out.poll(1, TimeUnit.SECONDS)) != null; ) lines.add(line);
+            assertEquals(List.of(), lines.stream().filter(line -> line.contains("HTTP/1.1\"")).toList(), "access lines");
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    @Test
     void head_requests_get_the_headers_without_a_warning_on_stderr() throws Exception {
         int port = TestRedis.freePort();
         Process process = webui(Map.of("PORT", String.valueOf(port), "REDIS_URL", redisServer.url().toString(),
@@ -218,6 +242,7 @@ class WebUiTest {
             "REDIS_URL|http://redis:6379|REDIS_URL must look like redis://[:password@]host[:port][/db], got \"http://redis:6379\"",
             "REDIS_URL|redis://redis:port|REDIS_URL must look like redis://[:password@]host[:port][/db], got \"redis://redis:port\"",
             "FILES_DIR|/no/such/dir|FILES_DIR must be a directory, got \"/no/such/dir\"",
+            "ACCESS_LOG|none|ACCESS_LOG must be on or off (or yes/no, true/false), got \"none\"",
     })
     void a_malformed_setting_stops_start_up_with_one_line_naming_it(String name, String value, String message) throws Exception {
         var env = new java.util.HashMap<>(Map.of("PORT", "0", "REDIS_URL", "redis://127.0.0.1:1", "FILES_DIR", files.toString()));
@@ -250,6 +275,7 @@ class WebUiTest {
     static Process webui(Map<String, String> env) throws IOException {
         String java = ProcessHandle.current().info().command().orElseThrow();
         var builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), WebUi.class.getName());
+        builder.environment().remove("ACCESS_LOG"); // on unless a test says otherwise
         builder.environment().put("BIND_ADDRESS", "127.0.0.1");
         builder.environment().putAll(env);
         return builder.start();

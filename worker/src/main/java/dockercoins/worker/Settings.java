@@ -14,7 +14,7 @@ import java.util.OptionalInt;
  * one-line message naming the variable and the value.
  */
 record Settings(List<URI> rngUrls, List<URI> hasherUrls, URI redisUrl, Duration workerDelay, OptionalInt metricsPort,
-        String bindAddress, boolean debug) {
+        String bindAddress, boolean keepAlive, boolean debug) {
 
     private static final String URLS = "must be one or more http://host[:port] URLs separated by commas";
 
@@ -28,6 +28,8 @@ record Settings(List<URI> rngUrls, List<URI> hasherUrls, URI redisUrl, Duration 
                 // Unset (the default): no port at all, as the labs expect of the worker.
                 env.isSet("METRICS_PORT") ? OptionalInt.of(env.port("METRICS_PORT", "")) : OptionalInt.empty(),
                 env.address("BIND_ADDRESS", "0.0.0.0"), // where the METRICS_PORT server listens
+                // DEMO: off, a new connection per call (see Worker.main); on, for throughput.
+                env.onOff("KEEP_ALIVE", "off"),
                 env.debug());
     }
 

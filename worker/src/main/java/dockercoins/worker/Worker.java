@@ -87,12 +87,14 @@ public final class Worker {
                 }
             }
             try (var in = connection.getInputStream()) {
-                return in.readAllBytes();
+                return in.readAllBytes(); // read to the end: with KEEP_ALIVE=on the socket can serve the next call
             }
         } catch (IOException e) {
             throw new IOException(method + " " + url.getScheme() + "://" + hostAndPort(url) + url.getPath() + ": " + e, e);
         } finally {
             // An error answer (4xx, 5xx) would otherwise keep its socket open until a garbage collection.
+            // After an answer read and closed, it does nothing: the socket is closed (the default) or
+            // back in the JDK's keep-alive cache (KEEP_ALIVE=on; WorkerTest checks that it is reused).
             if (connection != null) connection.disconnect();
         }
     }
@@ -210,11 +212,6 @@ public final class Worker {
     // ---- entry point
 
     public static void main(String[] args) {
-        // DEMO: a new TCP connection per call, like the original's requests.post(): with
-        // keep-alive a worker would stick to the replica it reached first, and scaling rng behind
-        // a Kubernetes Service or a Swarm VIP (which balance connections, not requests) would not
-        // raise throughput.
-        System.setProperty("http.keepAlive", "false");
         // DEMO: no DNS cache (the JVM keeps answers 30 s and failed look-ups 10 s): each call
         // resolves the service name again, so new replicas get work at once and a dependency that
         // comes back (or whose DNS name appears late) is found on the first retry. Set before any
@@ -231,6 +228,13 @@ public final class Worker {
             return;
         }
         if (settings.debug()) Env.enableDebugLogs(); // before the first logger
+        // DEMO: a new TCP connection per call, like the original's requests.post(): with
+        // keep-alive a worker would stick to the replica it reached first, and scaling rng behind
+        // a Kubernetes Service or a Swarm VIP (which balance connections, not requests) would not
+        // raise throughput. KEEP_ALIVE=on reuses connections, for throughput when that does not
+        // matter (the launcher's list of URLs still spreads calls: one connection per URL).
+        // Set before the first HTTP call: the JDK reads it once.
+        System.setProperty("http.keepAlive", Boolean.toString(settings.keepAlive()));
         var worker = new Worker(settings);
         // No port unless METRICS_PORT is set: labs say "you cannot connect to the worker pods".
         if (settings.metricsPort().isPresent()) {

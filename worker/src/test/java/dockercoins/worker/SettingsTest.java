@@ -24,7 +24,15 @@ class SettingsTest {
         assertEquals(URI.create("redis://redis:6379"), settings.redisUrl());
         assertEquals(Duration.ofMillis(100), settings.workerDelay());
         assertTrue(settings.metricsPort().isEmpty(), "no port unless METRICS_PORT is set");
+        assertFalse(settings.keepAlive(), "a new connection per call");
         assertFalse(settings.debug());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"on, true", "ON, true", "yes, true", "True, true", "' on ', true", "off, false", "no, false", "FALSE, false",
+            "'', false", "'  ', false"})
+    void the_KEEP_ALIVE_switch_reads_on_yes_true_and_off_no_false_in_any_case(String value, boolean keepAlive) {
+        assertEquals(keepAlive, Settings.fromEnv(Map.of("KEEP_ALIVE", value)).keepAlive());
     }
 
     @Test
@@ -66,6 +74,8 @@ class SettingsTest {
         "METRICS_PORT | http",
         "METRICS_PORT | 65536",
         "BIND_ADDRESS | no-such-host.invalid",
+        "KEEP_ALIVE   | 1",
+        "KEEP_ALIVE   | keep-alive",
     })
     void rejects_a_malformed_value_naming_the_variable_and_the_value(String name, String value) {
         var error = assertThrows(IllegalArgumentException.class, () -> Settings.fromEnv(Map.of(name, value)));

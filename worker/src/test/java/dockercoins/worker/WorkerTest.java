@@ -19,6 +19,8 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import redis.clients.jedis.RedisClient;
 
 /**
@@ -113,13 +115,14 @@ class WorkerTest extends WorkerFixture {
         assertTrue(worker.process.isAlive());
     }
 
-    @Test
-    void closes_the_connection_of_an_error_answer_at_once_instead_of_leaving_it_to_the_garbage_collector()
+    @ParameterizedTest
+    @ValueSource(strings = {"off", "on"})
+    void closes_the_connection_of_an_error_answer_at_once_instead_of_leaving_it_to_the_garbage_collector(String keepAlive)
             throws IOException {
         var hasher = track(StandIn.hasher(Duration.ZERO));
         // A raw socket for rng, to see when the worker closes the connection.
         try (var rng = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
-            var env = env(hasher, hasher, redisServer.port);
+            var env = env(hasher, hasher, redisServer.port, "KEEP_ALIVE", keepAlive);
             env.put("RNG_URL", "http://127.0.0.1:" + rng.getLocalPort());
             var worker = track(WorkerProcess.start(env));
             rng.setSoTimeout(20_000);
@@ -219,6 +222,27 @@ class WorkerTest extends WorkerFixture {
 
         assertEquals(rng.served.get(), rng.remotePorts.size(), "one client port per rng call");
         assertEquals(hasher.served.get(), hasher.remotePorts.size(), "one client port per hasher call");
+    }
+
+    @Test
+    void with_KEEP_ALIVE_on_many_calls_share_a_few_connections_and_still_spread_over_the_urls() throws IOException {
+        var rng1 = track(StandIn.rng("127.0.0.1", 0, Duration.ZERO));
+        var rng2 = track(StandIn.rng("127.0.0.1", 0, Duration.ZERO));
+        var hasher = track(StandIn.hasher(Duration.ZERO));
+        var env = env(rng1, hasher, redisServer.port, "WORKER_DELAY", "0.01", "KEEP_ALIVE", "on");
+        env.put("RNG_URL", rng1.url() + "," + rng2.url());
+        var worker = track(WorkerProcess.start(env));
+
+        awaitUntil(Duration.ofSeconds(30), () -> hasher.served.get() >= 100 && rng1.served.get() >= 20 && rng2.served.get() >= 20,
+                () -> "served " + rng1.served + ", " + rng2.served + " and " + hasher.served + "\n" + worker.output());
+        worker.close();
+        worker.process.onExit().join();
+
+        // One connection per peer would do (the worker makes one call at a time); a few allow for a retry.
+        String calls = " calls over " + hasher.remotePorts.size() + ", " + rng1.remotePorts.size() + " and " + rng2.remotePorts.size()
+                + " connections";
+        assertTrue(hasher.remotePorts.size() <= 3, hasher.served + calls);
+        assertTrue(rng1.remotePorts.size() <= 3 && rng2.remotePorts.size() <= 3, rng1.served + " and " + rng2.served + calls);
     }
 
     @Test
