@@ -47,7 +47,7 @@ final class BenchTargets {
             lab("lab.workers_10.hashes_per_s", 9.65),
             none("lab.workers_10.rng_get_p50_ms", 737),
             none("lab.workers_10.hasher_get_p50_ms", 3.8),
-            // Turbo: six times the original's hashes per CPU-second, with the throughput knobs on.
+            // Turbo: six times the original's hashes per CPU-second, with the throughput knobs on (BenchRun.TURBO).
             atLeast("turbo.hashes_per_cpu_s", 500, 6 * 500),
             atLeast("raw.rng_get_32.req_per_s", 4100, 10 * 4100),
             atLeast("raw.hasher_post.req_per_s", 3500, 10 * 3500),

@@ -47,7 +47,7 @@ class BenchSmokeEndToEndTest {
                 "turbo.hashes_per_cpu_s", "raw.rng_get_32.req_per_s", "raw.hasher_post.req_per_s", "startup.rng.seconds",
                 "startup.worker.seconds", "memory.webui.rss_mb", "memory.redis.pss_mb", "memory.floor.rss_mb",
                 "memory.rng.rss_above_floor_mb", "memory.worker.rss_above_floor_mb", "turbo.defaults.hashes_per_cpu_s",
-                "turbo.keep_alive.hashes_per_cpu_s")) {
+                "turbo.new_connections.hashes_per_cpu_s")) {
             assertTrue(keys.contains(key), "results.json has no figure " + key + ": " + keys);
         }
         Map<String, Double> values = figures.stream().map(f -> (Map<?, ?>) f).filter(f -> f.get("value") instanceof Number)
