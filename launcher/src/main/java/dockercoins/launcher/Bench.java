@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
                 "It runs its own stack (project " + BenchRun.PROJECT + ", on free ports), so a running stack is left alone, "
                         + "and stops everything it started, also on Ctrl-C. Results: a table, then results.csv, "
                         + "results.json and hashes-per-second.png in the results folder.",
-                "A full run takes about 5 minutes; --quick well under one.",
+                "A full run takes about 6 minutes; --quick well under one.",
                 "With --soak DURATION it runs a soak instead: 50 workers with the lab's delays for DURATION, sampled every 5 s: "
                         + "hashes/s over time, each replica's RSS slope (MB per minute) and the errors; also soak.csv and soak.png."})
 final class Bench implements Callable<Integer> {
@@ -96,7 +96,7 @@ final class Bench implements Callable<Integer> {
                 () -> new LaunchException("no three free ports found from 18000 to 19000; choose some with --port-base"));
         build(projectDir, console);
         String mode = soakPlan != null ? "soak of " + SoakPlan.format(soakPlan.duration()) + " with " + soakPlan.workers() + " workers"
-                : quick ? "quick" : "full, about 5 minutes";
+                : quick ? "quick" : "full, about 6 minutes";
         console.println("Benchmarking DockerCoins (" + mode + ") on ports "
                 + portBase + "-" + (portBase + 2) + "; results in " + results);
         console.flush();

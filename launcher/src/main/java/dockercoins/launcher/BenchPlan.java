@@ -22,7 +22,7 @@ record BenchPlan(List<LabStep> lab, int labWarmMillis, int labSeconds, List<Inte
         int s = step != null ? step : 20;
         return new BenchPlan(List.of(new LabStep(1, 1), new LabStep(2, 1), new LabStep(3, 1), new LabStep(5, 1),
                 new LabStep(10, 1), new LabStep(10, 2), new LabStep(10, 3)), 5000, s,
-                List.of(1, 2, 4, 8), 4000, Math.max(2, s / 2), 10, 5, 1000);
+                List.of(1, 2, 4, 8), 10_000, Math.max(2, s / 2), 10, 5, 1000);
     }
 
     int maxLabWorkers() {
