@@ -131,7 +131,7 @@ final class BenchReport {
         ideal.setLineStyle(new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 6f}, 0f));
         addSeries(chart, "lab (default delays, 1 rng)", "lab", "_rng_", false, new Color(0x1f77b4));
         addSeries(chart, "lab, 10 workers, rng scaled to 2 and 3", "lab", "_rng_", true, new Color(0x2ca02c));
-        addSeries(chart, "turbo (no delays)", "turbo", null, false, new Color(0xd62728));
+        addSeries(chart, "turbo (no delays, throughput knobs on)", "turbo", null, false, new Color(0xd62728));
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
