@@ -78,6 +78,11 @@ class ServiceCopiesTest {
             new CopiedBlock("redisClient(), the Redis pool", "static RedisClient redisClient(", "    }", Map.of(
                     "worker", "worker/src/main/java/dockercoins/worker/Worker.java",
                     "webui", "webui/src/main/java/dockercoins/webui/WebUi.java")),
+            new CopiedBlock("the Dockerfile's trimmed Debian", "util-linux util-linux-extra", " && echo /opt/java/openjdk/lib", Map.of(
+                    "rng", "rng/Dockerfile",
+                    "hasher", "hasher/Dockerfile",
+                    "worker", "worker/Dockerfile",
+                    "webui", "webui/Dockerfile")),
             new CopiedBlock("the HTTP fuzzer of the tests", "static final class Fuzz {", "    }", Map.of(
                     "rng", "rng/src/test/java/dockercoins/rng/RngHttpTest.java",
                     "hasher", "hasher/src/test/java/dockercoins/hasher/HasherHttpTest.java",

@@ -1,6 +1,7 @@
 package dockercoins.launcher;
 
 import java.io.File;
+import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,7 +40,7 @@ final class FloorExperiment {
         Process p;
         try {
             p = pb.start();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new LaunchException("cannot start the floor server: " + e.getMessage());
         }
         run.spawned.add(p);
