@@ -145,11 +145,16 @@ for s in rng hasher webui redis; do
   back=$SECONDS
   await 15 eval '[ -n "$(counter)" ]'
   # A worker that failed waits 10 s, then resumes: more than a stray flush of counted loops.
-  # Usually 2-8 s after the service is back; once, on a loaded machine, the counter had grown by
-  # only 6 of these 10 at 12 s. A retry that fails too costs one more 10 s wait: 25 s.
+  # Usually 2-8 s after the service is back (7 s on a settled machine); right after the image
+  # builds, on a loaded machine, the first retry failed too (18-21 s), and once a second one
+  # (over 25 s): each failed retry costs one more 10 s wait, so two of them: 35 s. The workers'
+  # errors are printed when it fails, to say why.
   c0=$(counter)
-  if await 25 grown_past $((${c0:-0} + 10)); then pass "work resumes $((SECONDS - back)) s after $s is back (within 25 s)"
-  else fail "work resumes within 25 s after $s is back (counter ${c0:-none} -> $(counter))"; fi
+  if await 35 grown_past $((${c0:-0} + 10)); then pass "work resumes $((SECONDS - back)) s after $s is back (within 35 s)"
+  else
+    fail "work resumes within 35 s after $s is back (counter ${c0:-none} -> $(counter))"
+    compose logs --no-color -t --tail 30 worker 2>/dev/null | grep -E 'ERROR|Waiting' | tail -12
+  fi
   if [ "$s" = redis ]; then
     # The official image saves at shutdown and at its save points; a kill -9 loses what came after.
     echo "---- counter across kill -9 redis: $before -> $c0 (not saved since the last save point)"
