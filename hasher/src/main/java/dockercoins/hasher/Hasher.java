@@ -29,13 +29,14 @@ public final class Hasher {
     private static final String HOSTNAME = Env.hostname();
 
     /** Configuration comes only from environment variables, with the compose defaults. */
-    record Settings(int port, String bindAddress, Duration delay, boolean accessLog, boolean debug) {
+    record Settings(int port, String bindAddress, Duration delay, Duration shutdownDrain, boolean accessLog, boolean debug) {
         static Settings fromEnv(Map<String, String> variables) {
             var env = new Env(variables);
             return new Settings(
                     env.port("PORT", "80"),
                     env.address("BIND_ADDRESS", "0.0.0.0"),
                     env.seconds("HASHER_DELAY", "0.1"),
+                    env.seconds("SHUTDOWN_DRAIN", "3"),
                     env.onOff("ACCESS_LOG", "on"),
                     env.debug());
         }
@@ -74,7 +75,10 @@ public final class Hasher {
         // Never access-logged, like rng's: a scrape every few seconds would drown the requests.
         server.createContext("/metrics", metrics.handler()).getFilters().add(SAYS_CONNECTION_CLOSE);
         server.createContext("/healthz", exchange -> reply(exchange, 200, "hasher is alive\n")).getFilters().add(SAYS_CONNECTION_CLOSE);
-        server.createContext("/readyz", exchange -> reply(exchange, 200, "ready\n")).getFilters().add(SAYS_CONNECTION_CLOSE); // no dependency to wait for
+        server.createContext("/readyz", exchange -> { // no dependency to wait for: ready until SIGTERM
+            if (Drain.stopping()) reply(exchange, 503, "not ready: shutting down\n");
+            else reply(exchange, 200, "ready\n");
+        }).getFilters().add(SAYS_CONNECTION_CLOSE);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.start();
         return server;
@@ -124,12 +128,22 @@ public final class Hasher {
         try {
             server = start(settings);
         } catch (IOException e) {
-            System.err.println("hasher cannot listen on " + settings.bindAddress() + ":" + settings.port() + ": " + e.getMessage());
+            System.err.println(cannotListen("hasher", settings.bindAddress(), settings.port(), e));
             System.exit(1);
             return;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> server.stop(0)));
+        Drain.onSigterm("hasher", server, settings.shutdownDrain());
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> server.stop(0))); // Ctrl-C and other signals: at once
         LoggerFactory.getLogger(Hasher.class).info("hasher listening on port {}", server.getAddress().getPort());
+    }
+
+    /** Why the server could not start; for a port below 1024 refused (no NET_BIND_SERVICE), the cause and the fixes. */
+    static String cannotListen(String service, String address, int port, IOException e) {
+        String line = service + " cannot listen on " + address + ":" + port + ": " + e.getMessage();
+        if (port >= 1024 || !String.valueOf(e.getMessage()).contains("Permission denied")) return line;
+        return line + ": a port below 1024 needs the capability NET_BIND_SERVICE, which this runtime or image does not give"
+                + " (Kaniko, for one, drops the image's file capability); fix: set PORT to 1024 or above, or run where"
+                + " unprivileged ports are allowed (sysctl net.ipv4.ip_unprivileged_port_start=0), or grant NET_BIND_SERVICE";
     }
 
     // Plumbing below: answers and the delay.
@@ -158,11 +172,21 @@ public final class Hasher {
     private static void reply(HttpExchange exchange, int status, String text) throws IOException {
         byte[] body = text.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-        boolean head = exchange.getRequestMethod().equals("HEAD");
-        exchange.sendResponseHeaders(status, head ? -1 : body.length);
+        boolean withBody = sendHeaders(exchange, status, body.length);
         try (var out = exchange.getResponseBody()) {
-            if (!head) out.write(body);
+            if (withBody) out.write(body);
         }
+    }
+
+    /**
+     * The status and headers of an answer of length bytes; false for HEAD, which gets no body. HEAD
+     * gets the Content-Length that GET would, set here: the JDK sends none (and warns if given one).
+     */
+    private static boolean sendHeaders(HttpExchange exchange, int status, long length) throws IOException {
+        boolean head = exchange.getRequestMethod().equals("HEAD");
+        if (head) exchange.getResponseHeaders().set("Content-Length", Long.toString(length));
+        exchange.sendResponseHeaders(status, head || length == 0 ? -1 : length);
+        return !head;
     }
 
     private static void pause(Duration delay) {

@@ -27,8 +27,8 @@ public final class Rng {
     private static final SecureRandom RANDOM = osRandom();
 
     /** Configuration comes only from environment variables, with the compose defaults. */
-    record Settings(int port, String bindAddress, Duration delay, int concurrency, int readyMaxQueue, boolean accessLog,
-            boolean debug) {
+    record Settings(int port, String bindAddress, Duration delay, int concurrency, int readyMaxQueue, Duration shutdownDrain,
+            boolean accessLog, boolean debug) {
         static Settings fromEnv(Map<String, String> variables) {
             var env = new Env(variables);
             return new Settings(
@@ -37,6 +37,7 @@ public final class Rng {
                     env.seconds("RNG_DELAY", "0.1"),
                     env.number("RNG_CONCURRENCY", "1", 0, Integer.MAX_VALUE, "a whole number (0 = unlimited)"),
                     env.number("RNG_READY_MAX_QUEUE", "10", 1, Integer.MAX_VALUE, "a whole number of waiting requests, 1 or more"),
+                    env.seconds("SHUTDOWN_DRAIN", "3"),
                     env.onOff("ACCESS_LOG", "on"),
                     env.debug());
         }
@@ -83,6 +84,10 @@ public final class Rng {
         server.createContext("/metrics", metrics.handler()).getFilters().add(SAYS_CONNECTION_CLOSE);
         server.createContext("/healthz", exchange -> reply(exchange, 200, "rng is alive\n")).getFilters().add(SAYS_CONNECTION_CLOSE);
         server.createContext("/readyz", exchange -> {
+            if (Drain.stopping()) {
+                reply(exchange, 503, "not ready: shutting down\n");
+                return;
+            }
             int waiting = queue.waiting();
             boolean ready = waiting < settings.readyMaxQueue();
             reply(exchange, ready ? 200 : 503, (ready ? "ready: " : "not ready: ") + waiting
@@ -131,12 +136,22 @@ public final class Rng {
         try {
             server = start(settings);
         } catch (IOException e) {
-            System.err.println("rng cannot listen on " + settings.bindAddress() + ":" + settings.port() + ": " + e.getMessage());
+            System.err.println(cannotListen("rng", settings.bindAddress(), settings.port(), e));
             System.exit(1);
             return;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> server.stop(0)));
+        Drain.onSigterm("rng", server, settings.shutdownDrain());
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> server.stop(0))); // Ctrl-C and other signals: at once
         LoggerFactory.getLogger(Rng.class).info("rng listening on port {}", server.getAddress().getPort());
+    }
+
+    /** Why the server could not start; for a port below 1024 refused (no NET_BIND_SERVICE), the cause and the fixes. */
+    static String cannotListen(String service, String address, int port, IOException e) {
+        String line = service + " cannot listen on " + address + ":" + port + ": " + e.getMessage();
+        if (port >= 1024 || !String.valueOf(e.getMessage()).contains("Permission denied")) return line;
+        return line + ": a port below 1024 needs the capability NET_BIND_SERVICE, which this runtime or image does not give"
+                + " (Kaniko, for one, drops the image's file capability); fix: set PORT to 1024 or above, or run where"
+                + " unprivileged ports are allowed (sysctl net.ipv4.ip_unprivileged_port_start=0), or grant NET_BIND_SERVICE";
     }
 
     // Plumbing below: answers, the delay, the OS generator.
@@ -144,21 +159,30 @@ public final class Rng {
     private static void reply(HttpExchange exchange, int status, String text) throws IOException {
         byte[] body = text.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-        boolean head = exchange.getRequestMethod().equals("HEAD");
-        exchange.sendResponseHeaders(status, head ? -1 : body.length);
+        boolean withBody = sendHeaders(exchange, status, body.length);
         try (var out = exchange.getResponseBody()) {
-            if (!head) out.write(body);
+            if (withBody) out.write(body);
         }
+    }
+
+    /**
+     * The status and headers of an answer of length bytes; false for HEAD, which gets no body. HEAD
+     * gets the Content-Length that GET would, set here: the JDK sends none (and warns if given one).
+     */
+    private static boolean sendHeaders(HttpExchange exchange, int status, long length) throws IOException {
+        boolean head = exchange.getRequestMethod().equals("HEAD");
+        if (head) exchange.getResponseHeaders().set("Content-Length", Long.toString(length));
+        exchange.sendResponseHeaders(status, head || length == 0 ? -1 : length);
+        return !head;
     }
 
     /** Sends n bytes from the OS generator, 64 KiB at a time: many big answers at once never fill the heap. */
     private static void sendRandomBytes(HttpExchange exchange, int n) throws IOException {
         exchange.getResponseHeaders().set("Content-Type", "application/octet-stream");
-        boolean head = exchange.getRequestMethod().equals("HEAD");
-        exchange.sendResponseHeaders(200, n == 0 || head ? -1 : n);
+        boolean withBody = sendHeaders(exchange, 200, n);
         try (var out = exchange.getResponseBody()) {
             var chunk = new byte[Math.min(n, 64 * 1024)];
-            for (int left = head ? 0 : n; left > 0; left -= chunk.length) {
+            for (int left = withBody ? n : 0; left > 0; left -= chunk.length) {
                 RANDOM.nextBytes(chunk);
                 out.write(chunk, 0, Math.min(left, chunk.length));
             }

@@ -12,6 +12,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -23,11 +24,11 @@ import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * The page with the mining-speed graph, and the counters it polls.
- * {@code curl http://localhost:8000/json} gives {@code {"coins": 12, "hashes": 345, "now": 1764175770.123}}.
+ * {@code curl http://localhost:8000/json} gives {@code {"coins":12,"hashes":"345","now":1764175770.123}}, as the original.
  */
 public final class WebUi {
     /** Configuration comes only from environment variables, with the compose defaults. */
-    record Settings(int port, String bindAddress, URI redisUrl, Path filesDir, boolean accessLog, boolean debug) {
+    record Settings(int port, String bindAddress, URI redisUrl, Path filesDir, Duration shutdownDrain, boolean accessLog, boolean debug) {
         static Settings fromEnv(Map<String, String> variables) {
             var env = new Env(variables);
             // Run from the source tree, the page is in webui/files; in the image FILES_DIR=/files.
@@ -38,6 +39,7 @@ public final class WebUi {
                     env.redisUrl("REDIS_URL", "redis://redis:6379"),
                     env.parse("FILES_DIR", files, "must be a directory",
                             dir -> Files.isDirectory(Path.of(dir)) ? Path.of(dir).toAbsolutePath().normalize() : null),
+                    env.seconds("SHUTDOWN_DRAIN", "3"),
                     env.onOff("ACCESS_LOG", "on"),
                     env.debug());
         }
@@ -83,8 +85,11 @@ public final class WebUi {
             // The page computes the speed itself from two polls: (h2-h1)/(t2-t1).
             String now = BigDecimal.valueOf(System.currentTimeMillis(), 3).toPlainString();
             log.debug("{} coins, {} hashes", coins, hashes);
-            sendJson(exchange, 200, "{\"coins\": " + coins + ", \"hashes\": " + (hashes == null ? 0 : Long.parseLong(hashes))
-                    + ", \"now\": " + now + "}");
+            // The original's keys and types, so that its clients work unchanged: hashes is Redis' string
+            // as is (checked to be a whole number: the page graphs it), null before the first count.
+            if (hashes != null) Long.parseLong(hashes);
+            String hashesJson = hashes == null ? "null" : "\"" + hashes + "\"";
+            sendJson(exchange, 200, "{\"coins\":" + coins + ",\"hashes\":" + hashesJson + ",\"now\":" + now + "}");
         } catch (NumberFormatException e) {
             // Someone SET hashes by hand: say so rather than drop the connection without an answer.
             sendJson(exchange, 500, "{\"error\": \"the Redis key hashes is not a whole number\"}");
@@ -96,8 +101,12 @@ public final class WebUi {
         }
     }
 
-    /** Ready while Redis answers: without it /json has nothing to show. */
+    /** Ready while Redis answers (without it /json has nothing to show), until SIGTERM. */
     private static void readyz(HttpExchange exchange, UnifiedJedis redis) throws IOException {
+        if (Drain.stopping()) {
+            sendText(exchange, 503, "not ready: shutting down\n");
+            return;
+        }
         try {
             redis.ping();
             sendText(exchange, 200, "ready: redis answers\n");
@@ -115,21 +124,33 @@ public final class WebUi {
         send(exchange, status, "application/json; charset=utf-8", json);
     }
 
-    /** HEAD (httping, some probes) gets the headers only: a length would make the JDK warn on stderr. */
     private static void send(HttpExchange exchange, int status, String contentType, String text) throws IOException {
         byte[] body = text.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", contentType);
-        boolean head = exchange.getRequestMethod().equals("HEAD");
-        exchange.sendResponseHeaders(status, head ? -1 : body.length);
+        boolean withBody = sendHeaders(exchange, status, body.length);
         try (var out = exchange.getResponseBody()) {
-            if (!head) out.write(body);
+            if (withBody) out.write(body);
         }
     }
 
+    /**
+     * The status and headers of an answer of length bytes; false for HEAD, which gets no body. HEAD
+     * gets the Content-Length that GET would, set here: the JDK sends none (and warns if given one).
+     */
+    private static boolean sendHeaders(HttpExchange exchange, int status, long length) throws IOException {
+        boolean head = exchange.getRequestMethod().equals("HEAD");
+        if (head) exchange.getResponseHeaders().set("Content-Length", Long.toString(length));
+        exchange.sendResponseHeaders(status, head || length == 0 ? -1 : length);
+        return !head;
+    }
+
+    /**
+     * 303 See Other: for a GET it means what the original's 302 Found means, and the JDK writes the
+     * right reason phrase for it (after 302 it writes "Temporary Redirect", the phrase of 307).
+     */
     private static void redirect(HttpExchange exchange, String location) throws IOException {
         exchange.getResponseHeaders().set("Location", location);
-        exchange.sendResponseHeaders(302, -1);
-        exchange.close();
+        sendText(exchange, 303, "See Other. Redirecting to " + location + "\n");
     }
 
     /**
@@ -143,6 +164,15 @@ public final class WebUi {
             }
         }
     });
+
+    /** Why the server could not start; for a port below 1024 refused (no NET_BIND_SERVICE), the cause and the fixes. */
+    static String cannotListen(String service, String address, int port, IOException e) {
+        String line = service + " cannot listen on " + address + ":" + port + ": " + e.getMessage();
+        if (port >= 1024 || !String.valueOf(e.getMessage()).contains("Permission denied")) return line;
+        return line + ": a port below 1024 needs the capability NET_BIND_SERVICE, which this runtime or image does not give"
+                + " (Kaniko, for one, drops the image's file capability); fix: set PORT to 1024 or above, or run where"
+                + " unprivileged ports are allowed (sysctl net.ipv4.ip_unprivileged_port_start=0), or grant NET_BIND_SERVICE";
+    }
 
     /** The pool of Redis connections. */
     static RedisClient redisClient(URI url) {
@@ -170,11 +200,12 @@ public final class WebUi {
         try {
             server = start(settings, redis);
         } catch (IOException e) { // e.g. the port is taken
-            System.err.println("webui cannot listen on " + settings.bindAddress() + ":" + settings.port() + ": " + e.getMessage());
+            System.err.println(cannotListen("webui", settings.bindAddress(), settings.port(), e));
             System.exit(1);
             return;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        Drain.onSigterm("webui", server, settings.shutdownDrain());
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> { // also after the drain; Ctrl-C and other signals: at once
             server.stop(0);
             redis.close();
         }));

@@ -14,7 +14,7 @@ import java.util.OptionalInt;
  * one-line message naming the variable and the value.
  */
 record Settings(List<URI> rngUrls, List<URI> hasherUrls, URI redisUrl, Duration workerDelay, OptionalInt metricsPort,
-        String bindAddress, boolean keepAlive, boolean debug) {
+        String bindAddress, boolean keepAlive, boolean ignoreSigterm, boolean debug) {
 
     private static final String URLS = "must be one or more http://host[:port] URLs separated by commas";
 
@@ -30,6 +30,8 @@ record Settings(List<URI> rngUrls, List<URI> hasherUrls, URI redisUrl, Duration 
                 env.address("BIND_ADDRESS", "0.0.0.0"), // where the METRICS_PORT server listens
                 // DEMO: off, a new connection per call (see Worker.main); on, for throughput.
                 env.onOff("KEEP_ALIVE", "off"),
+                // DEMO: on, SIGTERM is ignored as by the original's worker (see Worker.main).
+                env.onOff("IGNORE_SIGTERM", "off"),
                 env.debug());
     }
 

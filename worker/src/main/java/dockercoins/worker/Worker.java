@@ -18,6 +18,8 @@ import org.slf4j.LoggerFactory;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.exceptions.JedisException;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * The DockerCoins worker: forever, get 32 random bytes from rng, hash them with hasher, and keep
@@ -247,6 +249,14 @@ public final class Worker {
             }
         }
         Thread loop = Thread.currentThread();
+        if (settings.ignoreSigterm()) {
+            // DEMO: the original's worker ignores SIGTERM, so docker stop and a rolling update wait
+            // out the grace period (10 s, 30 s) and then kill it: the rollout chapter's old pods stay
+            // Terminating and the graph drops late. IGNORE_SIGTERM=on shows that; by default the
+            // worker flushes its count and exits at once.
+            Signal.handle(new Signal("TERM"), SignalHandler.SIG_IGN);
+            LoggerFactory.getLogger(Worker.class).info("worker ignores SIGTERM (IGNORE_SIGTERM=on): only SIGKILL stops it");
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> worker.stop(loop)));
         worker.run();
     }
