@@ -38,21 +38,26 @@ final class Drain {
         Signal.handle(new Signal("TERM"), signal -> {
             if (stopping) return; // a second SIGTERM changes nothing
             stopping = true;
-            var log = LoggerFactory.getLogger(Drain.class);
-            if (drain.isZero()) {
-                log.info("{} got SIGTERM: stopping at once (SHUTDOWN_DRAIN=0)", service);
-                server.stop(0);
-                System.exit(0);
-            }
-            log.info("{} got SIGTERM: /readyz answers 503, still serving for {} s (SHUTDOWN_DRAIN)", service, seconds(drain));
-            pause(drain);
-            long stopped = System.nanoTime();
-            server.stop(IN_FLIGHT_LIMIT_SECONDS); // stops accepting, waits for the requests in flight
-            Duration finishing = Duration.ofNanos(System.nanoTime() - stopped);
-            log.info("{} drained: stopped accepting, requests in flight {} in {} s", service,
-                    finishing.toSeconds() < IN_FLIGHT_LIMIT_SECONDS ? "finished" : "cut", seconds(finishing));
-            System.exit(0);
+            // Not in the signal's thread, a daemon: the JVM would end as soon as the server stops, before the last line.
+            Thread.ofPlatform().name("drain").daemon(false).start(() -> drainThenExit(service, server, drain));
         });
+    }
+
+    private static void drainThenExit(String service, HttpServer server, Duration drain) {
+        var log = LoggerFactory.getLogger(Drain.class);
+        if (drain.isZero()) {
+            log.info("{} got SIGTERM: stopping at once (SHUTDOWN_DRAIN=0)", service);
+            server.stop(0);
+            System.exit(0);
+        }
+        log.info("{} got SIGTERM: /readyz answers 503, still serving for {} s (SHUTDOWN_DRAIN)", service, seconds(drain));
+        pause(drain);
+        long stopped = System.nanoTime();
+        server.stop(IN_FLIGHT_LIMIT_SECONDS); // stops accepting, waits for the requests in flight
+        Duration finishing = Duration.ofNanos(System.nanoTime() - stopped);
+        log.info("{} drained: stopped accepting, requests in flight {} in {} s", service,
+                finishing.toSeconds() < IN_FLIGHT_LIMIT_SECONDS ? "finished" : "cut", seconds(finishing));
+        System.exit(0);
     }
 
     private static String seconds(Duration duration) {

@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 /** The service's main class run as a real JVM process (same java, same classpath), output captured. */
 final class ServiceProcess implements AutoCloseable {
     private static final List<String> SETTINGS = List.of("PORT", "BIND_ADDRESS", "RNG_DELAY", "RNG_CONCURRENCY", "RNG_READY_MAX_QUEUE",
-            "HASHER_DELAY", "ACCESS_LOG", "DEBUG", "JAVA_TOOL_OPTIONS");
+            "HASHER_DELAY", "SHUTDOWN_DRAIN", "ACCESS_LOG", "DEBUG", "JAVA_TOOL_OPTIONS");
     final Process process;
     /** stdout and stderr, one entry per line. */
     final List<String> lines = new CopyOnWriteArrayList<>();
@@ -28,7 +28,12 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     ServiceProcess(Class<?> main, Map<String, String> env, List<String> jvmOptions) {
-        var command = new java.util.ArrayList<String>();
+        this(List.of(), main, env, jvmOptions);
+    }
+
+    /** Run through a wrapper command first, e.g. setpriv to take a capability away. */
+    ServiceProcess(List<String> wrapper, Class<?> main, Map<String, String> env, List<String> jvmOptions) {
+        var command = new java.util.ArrayList<String>(wrapper);
         command.add(ProcessHandle.current().info().command().orElseThrow());
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
@@ -65,6 +70,11 @@ final class ServiceProcess implements AutoCloseable {
     /** The port from the start-up line "... listening on port N". */
     int awaitPort() {
         return Integer.parseInt(awaitLine(Pattern.compile("listening on port (\\d+)"), Duration.ofSeconds(20)).group(1));
+    }
+
+    /** SIGTERM, keeping its output readable: Process.destroy() would also close our end of the pipe. */
+    void sigterm() {
+        process.toHandle().destroy();
     }
 
     /** Waits for the process to end and for its output to be read; returns the exit status. */

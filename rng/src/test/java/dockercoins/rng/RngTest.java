@@ -3,15 +3,19 @@ package dockercoins.rng;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -187,7 +191,7 @@ class RngTest {
 
     @Test
     void with_ACCESS_LOG_off_it_answers_as_usual_but_logs_no_line_per_request() throws Exception {
-        var rng = run(Map.of("PORT", "0", "BIND_ADDRESS", "127.0.0.1", "RNG_DELAY", "0", "ACCESS_LOG", "off"));
+        var rng = run(Map.of("PORT", "0", "BIND_ADDRESS", "127.0.0.1", "RNG_DELAY", "0", "ACCESS_LOG", "off", "SHUTDOWN_DRAIN", "0"));
         rng.awaitLine(Pattern.compile("rng listening on port \\d+$"), Duration.ofSeconds(20));
         URI uri = URI.create("http://127.0.0.1:" + rng.awaitPort() + "/");
         HttpResponse<byte[]> bytes = get(uri.resolve("/32"));
@@ -197,7 +201,7 @@ class RngTest {
         assertEquals(400, get(uri.resolve("/abc")).statusCode());
         Thread.sleep(300); // the line would be written just after the answer
         rng.process.destroy(); // SIGTERM: once it has exited, all its output has been read
-        assertEquals(143, rng.awaitExit(Duration.ofSeconds(10)));
+        assertEquals(0, rng.awaitExit(Duration.ofSeconds(10)));
         assertEquals(List.of(), rng.lines.stream().filter(line -> line.contains("HTTP/1.1\"")).toList(), "access lines");
         assertEquals(1, rng.lines.stream().filter(line -> line.endsWith("rng listening on port " + uri.getPort())).count());
     }
@@ -209,6 +213,7 @@ class RngTest {
             "PORT            | 65536  | PORT must be a port number from 0 to 65535, got \"65536\"",
             "RNG_DELAY       | abc    | RNG_DELAY must be a number of seconds, got \"abc\"",
             "RNG_DELAY       | -1     | RNG_DELAY must be a number of seconds, got \"-1\"",
+            "SHUTDOWN_DRAIN  | 3s     | SHUTDOWN_DRAIN must be a number of seconds, got \"3s\"",
             "RNG_CONCURRENCY | -1     | RNG_CONCURRENCY must be a whole number (0 = unlimited), got \"-1\"",
             "RNG_READY_MAX_QUEUE | 0  | RNG_READY_MAX_QUEUE must be a whole number of waiting requests, 1 or more, got \"0\"",
             "BIND_ADDRESS    | no.such.host.invalid | BIND_ADDRESS must be an IP address or a known host name, got \"no.such.host.invalid\"",
@@ -221,16 +226,93 @@ class RngTest {
     }
 
     @Test
-    void stops_within_two_seconds_on_sigterm_even_with_clients_in_line() throws Exception {
-        var rng = run(Map.of("PORT", "0", "BIND_ADDRESS", "127.0.0.1", "RNG_DELAY", "10", "DEBUG", "y"));
+    void on_sigterm_readyz_answers_503_at_once_while_every_route_is_still_served_then_it_exits_0() throws Exception {
+        var rng = run(Map.of("PORT", "0", "BIND_ADDRESS", "127.0.0.1", "RNG_DELAY", "0.1", "SHUTDOWN_DRAIN", "2"));
+        URI uri = URI.create("http://127.0.0.1:" + rng.awaitPort() + "/");
+        assertEquals(200, get(uri.resolve("/readyz")).statusCode());
+        rng.sigterm();
+        rng.awaitLine(Pattern.compile("rng got SIGTERM: /readyz answers 503, still serving for 2 s"), Duration.ofSeconds(10));
+        HttpResponse<byte[]> readyz = get(uri.resolve("/readyz"));
+        assertEquals(503, readyz.statusCode());
+        assertEquals("not ready: shutting down\n", new String(readyz.body(), StandardCharsets.UTF_8));
+        assertEquals(200, get(uri).statusCode());
+        assertEquals(32, get(uri.resolve("/32")).body().length);
+        assertEquals(200, get(uri.resolve("/healthz")).statusCode());
+        assertTrue(rng.process.isAlive(), "still serving during the drain");
+        assertEquals(0, rng.awaitExit(Duration.ofSeconds(10)));
+        rng.awaitLine(Pattern.compile("rng drained: stopped accepting, requests in flight finished in [0-9.]+ s$"), Duration.ofSeconds(1));
+    }
+
+    @Test
+    void the_requests_waiting_in_line_at_sigterm_get_their_answers_before_it_exits() throws Exception {
+        // 4 requests of 0.5 s in line: the last is answered 1.5 s after the 0.2 s drain has ended.
+        var rng = run(Map.of("PORT", "0", "BIND_ADDRESS", "127.0.0.1", "RNG_DELAY", "0.5", "SHUTDOWN_DRAIN", "0.2", "DEBUG", "y"));
+        URI uri = URI.create("http://127.0.0.1:" + rng.awaitPort() + "/32");
+        List<CompletableFuture<HttpResponse<byte[]>>> inLine = new ArrayList<>();
+        for (int i = 0; i < 4; i++) inLine.add(client.sendAsync(request(uri), BodyHandlers.ofByteArray()));
+        await(() -> rng.lines.stream().filter(line -> line.contains("requests already waiting for rng")).count() == 4);
+        rng.sigterm();
+        for (var response : inLine) {
+            assertEquals(200, response.join().statusCode());
+            assertEquals(32, response.join().body().length);
+        }
+        assertEquals(0, rng.awaitExit(Duration.ofSeconds(10)));
+        rng.awaitLine(Pattern.compile("rng drained: .* finished"), Duration.ofSeconds(1));
+    }
+
+    @Test
+    void with_SHUTDOWN_DRAIN_0_it_stops_within_two_seconds_on_sigterm_even_with_clients_in_line() throws Exception {
+        var rng = run(Map.of("PORT", "0", "BIND_ADDRESS", "127.0.0.1", "RNG_DELAY", "10", "DEBUG", "y", "SHUTDOWN_DRAIN", "0"));
         URI uri = URI.create("http://127.0.0.1:" + rng.awaitPort() + "/32");
         for (int i = 0; i < 3; i++) client.sendAsync(request(uri), BodyHandlers.discarding());
         await(() -> rng.lines.stream().filter(line -> line.contains("requests already waiting for rng")).count() == 3);
         Instant start = Instant.now();
         rng.process.destroy();
-        rng.awaitExit(Duration.ofSeconds(10));
+        assertEquals(0, rng.awaitExit(Duration.ofSeconds(10)));
         Duration stopped = Duration.between(start, Instant.now());
         assertTrue(stopped.toMillis() < 2000, "took " + stopped + " to stop");
+    }
+
+    @Test
+    void a_port_below_1024_refused_stops_start_up_with_one_line_naming_the_cause_and_the_fixes() throws Exception {
+        assumeTrue(Integer.parseInt(Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_unprivileged_port_start")).get(0).strip()) > 80,
+                "this machine lets anyone bind port 80");
+        // As root, take NET_BIND_SERVICE out of the bounding set: java then runs as an image built by Kaniko would.
+        boolean root = new String(new ProcessBuilder("id", "-u").start().getInputStream().readAllBytes()).strip().equals("0");
+        var rng = new ServiceProcess(root ? List.of("setpriv", "--bounding-set", "-net_bind_service") : List.of(),
+                Rng.class, Map.of("PORT", "80", "BIND_ADDRESS", "127.0.0.1"), List.of());
+        processes.add(rng);
+        assertEquals(1, rng.awaitExit(Duration.ofSeconds(20)));
+        assertEquals(1, rng.lines.size(), "one line: " + rng.lines);
+        String line = rng.lines.get(0);
+        assertTrue(line.startsWith("rng cannot listen on 127.0.0.1:80: Permission denied: "), line);
+        for (String fix : List.of("NET_BIND_SERVICE", "Kaniko", "set PORT to 1024 or above", "net.ipv4.ip_unprivileged_port_start")) {
+            assertTrue(line.contains(fix), fix + " in " + line);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/", "/32", "/0", "/abc", "/healthz", "/readyz"})
+    void head_answers_carry_the_content_length_that_get_sends(String path) throws Exception {
+        URI rng = start(0, 1, new SingleFile(1));
+        HttpResponse<byte[]> got = get(rng.resolve(path));
+        var head = client.send(HttpRequest.newBuilder(rng.resolve(path)).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+                BodyHandlers.ofByteArray());
+        assertEquals(got.statusCode(), head.statusCode());
+        assertEquals(String.valueOf(got.body().length), head.headers().firstValue("Content-Length").orElseThrow());
+        assertEquals(0, head.body().length);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"GET /,200 OK", "GET /abc,400 Bad Request", "GET /1/2,404 Not Found", "POST /,405 Method Not Allowed"})
+    void status_lines_carry_the_reason_phrase_of_their_code(String request, String statusLine) throws Exception {
+        URI rng = start(0, 1, new SingleFile(1));
+        try (var socket = new Socket("127.0.0.1", rng.getPort())) {
+            socket.getOutputStream().write((request + " HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals("HTTP/1.1 " + statusLine, answer.lines().findFirst().orElseThrow());
+        }
     }
 
     private URI start(double delaySeconds, int concurrency, SingleFile queue) throws IOException {
