@@ -140,7 +140,7 @@ class HasherTest {
 
     @Test
     void with_ACCESS_LOG_off_it_answers_as_usual_but_logs_no_line_per_request() throws Exception {
-        var hasher = run(Map.of("PORT", "0", "BIND_ADDRESS", "127.0.0.1", "HASHER_DELAY", "0", "ACCESS_LOG", "off"));
+        var hasher = run(Map.of("PORT", "0", "BIND_ADDRESS", "127.0.0.1", "HASHER_DELAY", "0", "ACCESS_LOG", "off", "SHUTDOWN_DRAIN", "0"));
         hasher.awaitLine(Pattern.compile("hasher listening on port \\d+$"), Duration.ofSeconds(20));
         URI uri = URI.create("http://127.0.0.1:" + hasher.awaitPort() + "/");
         HttpResponse<String> hash = post(uri, "hello".getBytes(StandardCharsets.UTF_8));
@@ -149,7 +149,7 @@ class HasherTest {
         assertEquals(200, client.send(HttpRequest.newBuilder(uri).build(), BodyHandlers.ofString()).statusCode());
         Thread.sleep(300); // the line would be written just after the answer
         hasher.process.destroy(); // SIGTERM: once it has exited, all its output has been read
-        assertEquals(143, hasher.awaitExit(Duration.ofSeconds(10)));
+        assertEquals(0, hasher.awaitExit(Duration.ofSeconds(10)));
         assertEquals(List.of(), hasher.lines.stream().filter(line -> line.contains("HTTP/1.1\"")).toList(), "access lines");
         assertEquals(1, hasher.lines.stream().filter(line -> line.endsWith("hasher listening on port " + uri.getPort())).count());
     }
@@ -159,6 +159,7 @@ class HasherTest {
             "ACCESS_LOG   | 0   | ACCESS_LOG must be on or off (or yes/no, true/false), got \"0\"",
             "PORT         | 80a | PORT must be a port number from 0 to 65535, got \"80a\"",
             "HASHER_DELAY | 1s  | HASHER_DELAY must be a number of seconds, got \"1s\"",
+            "SHUTDOWN_DRAIN | -3 | SHUTDOWN_DRAIN must be a number of seconds, got \"-3\"",
             "BIND_ADDRESS | no.such.host.invalid | BIND_ADDRESS must be an IP address or a known host name, got \"no.such.host.invalid\"",
     })
     void a_malformed_setting_stops_start_up_with_one_line_naming_it(String name, String value, String message)
@@ -169,14 +170,60 @@ class HasherTest {
     }
 
     @Test
-    void stops_within_two_seconds_on_sigterm_even_with_requests_in_flight() throws Exception {
-        var hasher = run(Map.of("PORT", "0", "BIND_ADDRESS", "127.0.0.1", "HASHER_DELAY", "10"));
+    void on_sigterm_readyz_answers_503_at_once_the_banner_is_still_served_and_a_post_in_flight_gets_its_hash() throws Exception {
+        var hasher = run(Map.of("PORT", "0", "BIND_ADDRESS", "127.0.0.1", "HASHER_DELAY", "1", "SHUTDOWN_DRAIN", "0.5"));
+        URI uri = URI.create("http://127.0.0.1:" + hasher.awaitPort() + "/");
+        assertEquals(200, client.send(HttpRequest.newBuilder(uri.resolve("/readyz")).build(), BodyHandlers.ofString()).statusCode());
+        var inFlight = client.sendAsync(postRequest(uri, "hello".getBytes(StandardCharsets.UTF_8)), BodyHandlers.ofString());
+        // Sent before SIGTERM, the POST's 1 s delay ends after the 0.5 s drain: it is in flight when the server stops accepting.
+        hasher.sigterm();
+        hasher.awaitLine(Pattern.compile("hasher got SIGTERM: /readyz answers 503, still serving for 0.5 s"), Duration.ofSeconds(10));
+        HttpResponse<String> readyz = client.send(HttpRequest.newBuilder(uri.resolve("/readyz")).build(), BodyHandlers.ofString());
+        assertEquals(503, readyz.statusCode());
+        assertEquals("not ready: shutting down\n", readyz.body());
+        assertEquals(200, client.send(HttpRequest.newBuilder(uri).build(), BodyHandlers.ofString()).statusCode());
+        HttpResponse<String> hash = inFlight.join();
+        assertEquals(200, hash.statusCode());
+        assertEquals("2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824", hash.body());
+        assertEquals(0, hasher.awaitExit(Duration.ofSeconds(10)));
+        hasher.awaitLine(Pattern.compile("hasher drained: stopped accepting, requests in flight finished in [0-9.]+ s$"), Duration.ofSeconds(1));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"GET /", "GET /healthz", "GET /readyz", "GET /nope", "PUT /"})
+    void head_answers_carry_the_content_length_that_get_sends(String request) throws Exception {
+        URI hasher = start(0);
+        URI uri = hasher.resolve(request.split(" ")[1]);
+        var got = client.send(HttpRequest.newBuilder(uri).method(request.split(" ")[0], BodyPublishers.noBody()).build(), BodyHandlers.ofString());
+        var head = client.send(HttpRequest.newBuilder(uri).method("HEAD", BodyPublishers.noBody()).build(), BodyHandlers.ofString());
+        if (request.startsWith("GET")) assertEquals(got.statusCode(), head.statusCode());
+        if (request.startsWith("GET")) assertEquals(String.valueOf(got.body().length()), head.headers().firstValue("Content-Length").orElseThrow());
+        assertEquals("", head.body());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {"GET / | 200 OK", "GET /x | 404 Not Found", "PUT / | 405 Method Not Allowed",
+            "POST / | 413 Request Entity Too Large"})
+    void status_lines_carry_the_reason_phrase_of_their_code(String request, String statusLine) throws Exception {
+        URI hasher = start(0);
+        String length = request.startsWith("POST") ? String.valueOf(Hasher.MAX_BODY + 1) : "0";
+        try (var socket = new Socket("127.0.0.1", hasher.getPort())) {
+            socket.getOutputStream().write((request + " HTTP/1.1\r\nHost: localhost\r\nContent-Length: " + length
+                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            var answer = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            assertEquals("HTTP/1.1 " + statusLine, answer.readLine());
+        }
+    }
+
+    @Test
+    void with_SHUTDOWN_DRAIN_0_it_stops_within_two_seconds_on_sigterm_even_with_requests_in_flight() throws Exception {
+        var hasher = run(Map.of("PORT", "0", "BIND_ADDRESS", "127.0.0.1", "HASHER_DELAY", "10", "SHUTDOWN_DRAIN", "0"));
         URI uri = URI.create("http://127.0.0.1:" + hasher.awaitPort() + "/");
         assertEquals(200, client.send(HttpRequest.newBuilder(uri).build(), BodyHandlers.ofString()).statusCode());
         for (int i = 0; i < 3; i++) client.sendAsync(postRequest(uri, new byte[32]), BodyHandlers.discarding());
         Instant start = Instant.now();
         hasher.process.destroy();
-        hasher.awaitExit(Duration.ofSeconds(10));
+        assertEquals(0, hasher.awaitExit(Duration.ofSeconds(10)));
         Duration stopped = Duration.between(start, Instant.now());
         assertTrue(stopped.toMillis() < 2000, "took " + stopped + " to stop");
     }

@@ -68,30 +68,30 @@ class WebUiTest {
     @Test
     void root_redirects_to_the_page() throws Exception {
         var response = get("/");
-        assertEquals(302, response.statusCode());
+        assertEquals(303, response.statusCode());
         assertEquals("/index.html", response.headers().firstValue("Location").orElseThrow());
     }
 
     @Test
-    void json_gives_zero_hashes_and_coins_before_any_work() throws Exception {
+    void json_gives_zero_coins_and_null_hashes_before_any_work_as_the_original() throws Exception {
         var response = get("/json");
         assertEquals(200, response.statusCode());
         assertEquals("application/json; charset=utf-8", response.headers().firstValue("Content-Type").orElseThrow());
-        var matcher = Pattern.compile("\\{\"coins\": 0, \"hashes\": 0, \"now\": (\\d+\\.\\d+)}").matcher(response.body());
+        var matcher = Pattern.compile("\\{\"coins\":0,\"hashes\":null,\"now\":(\\d+\\.\\d+)}").matcher(response.body());
         assertTrue(matcher.matches(), response.body());
         double now = Double.parseDouble(matcher.group(1));
         assertTrue(Math.abs(now - System.currentTimeMillis() / 1000.0) < 5, "now is unix seconds: " + now);
     }
 
     @Test
-    void json_counts_coins_in_the_wallet_and_the_hashes_counter() throws Exception {
+    void json_counts_coins_in_the_wallet_and_gives_the_hashes_counter_as_a_string_as_the_original() throws Exception {
         redisServer.call(jedis -> {
             jedis.incrBy("hashes", 42);
             jedis.incrBy("hashes", 100);
             return jedis.hset("wallet", Map.of("0abc", "bytes1", "0def", "bytes2", "0123", "bytes3"));
         });
         var body = get("/json").body();
-        assertTrue(body.matches("\\{\"coins\": 3, \"hashes\": 142, \"now\": \\d+\\.\\d+}"), body);
+        assertTrue(body.matches("\\{\"coins\":3,\"hashes\":\"142\",\"now\":\\d+\\.\\d+}"), body);
     }
 
     @Test
@@ -113,7 +113,7 @@ class WebUiTest {
             response = get("/json");
         }
         assertEquals(200, response.statusCode(), response.body());
-        assertTrue(response.body().contains("\"hashes\": 7,"), response.body());
+        assertTrue(response.body().contains("\"hashes\":\"7\","), response.body());
     }
 
     @Test
@@ -128,7 +128,7 @@ class WebUiTest {
 
         var response = get("/json");
         assertEquals(200, response.statusCode(), response.body());
-        assertTrue(response.body().matches("\\{\"coins\": 2, \"hashes\": 105, \"now\": \\d+\\.\\d+}"), response.body());
+        assertTrue(response.body().matches("\\{\"coins\":2,\"hashes\":\"105\",\"now\":\\d+\\.\\d+}"), response.body());
     }
 
     @Test
@@ -166,10 +166,10 @@ class WebUiTest {
     }
 
     @Test
-    void the_process_logs_its_port_and_each_request_and_stops_quickly_on_sigterm() throws Exception {
+    void the_process_logs_its_port_and_each_request_and_with_SHUTDOWN_DRAIN_0_stops_quickly_on_sigterm() throws Exception {
         int port = TestRedis.freePort();
         Process process = webui(Map.of("PORT", String.valueOf(port), "REDIS_URL", redisServer.url().toString(),
-                "FILES_DIR", files.toString()));
+                "FILES_DIR", files.toString(), "SHUTDOWN_DRAIN", "0"));
         try {
             var out = lines(process);
             List<String> lines = new ArrayList<>();
@@ -192,10 +192,60 @@ class WebUiTest {
     }
 
     @Test
+    void on_sigterm_readyz_answers_503_at_once_while_the_page_and_json_are_still_served_then_it_exits_0() throws Exception {
+        int port = TestRedis.freePort();
+        Process process = webui(Map.of("PORT", String.valueOf(port), "REDIS_URL", redisServer.url().toString(),
+                "FILES_DIR", files.toString(), "SHUTDOWN_DRAIN", "1"));
+        try {
+            var out = lines(process);
+            List<String> lines = new ArrayList<>();
+            assertTrue(readUntil(out, lines, "WEBUI running on port " + port), String.join("\n", lines));
+            assertEquals(200, getFrom(port, "/readyz").statusCode());
+            process.toHandle().destroy(); // SIGTERM (Process.destroy() would also close our end of its output)
+            assertTrue(readUntil(out, lines, "webui got SIGTERM: /readyz answers 503, still serving for 1 s"), String.join("\n", lines));
+            var readyz = getFrom(port, "/readyz");
+            assertEquals(503, readyz.statusCode());
+            assertEquals("not ready: shutting down\n", readyz.body());
+            assertEquals(303, getFrom(port, "/").statusCode());
+            assertEquals(200, getFrom(port, "/json").statusCode());
+            assertTrue(process.isAlive(), "still serving during the drain");
+            assertTrue(process.waitFor(10, TimeUnit.SECONDS));
+            assertEquals(0, process.exitValue());
+            assertTrue(readUntil(out, lines, "webui drained: stopped accepting, requests in flight finished"), String.join("\n", lines));
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/", "/json", "/healthz", "/readyz", "/missing.html", "/page.html"})
+    void head_answers_carry_the_content_length_that_get_sends(String path) throws Exception {
+        Files.writeString(files.resolve("page.html"), "<p>a page</p>");
+        var got = get(path);
+        var head = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(got.statusCode(), head.statusCode());
+        assertEquals(String.valueOf(got.body().getBytes(StandardCharsets.UTF_8).length),
+                head.headers().firstValue("Content-Length").orElseThrow(), path);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {"GET / | 303 See Other", "GET /json | 200 OK", "GET /missing.html | 404 Not Found",
+            "POST /json | 405 Method Not Allowed"})
+    void status_lines_carry_the_reason_phrase_of_their_code(String request, String statusLine) throws Exception {
+        try (var socket = new Socket("127.0.0.1", server.getAddress().getPort())) {
+            socket.getOutputStream().write((request + " HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            var answer = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            assertEquals("HTTP/1.1 " + statusLine, answer.readLine());
+        }
+    }
+
+    @Test
     void with_ACCESS_LOG_off_the_process_answers_as_usual_but_logs_no_line_per_request() throws Exception {
         int port = TestRedis.freePort();
         Process process = webui(Map.of("PORT", String.valueOf(port), "REDIS_URL", redisServer.url().toString(),
-                "FILES_DIR", files.toString(), "ACCESS_LOG", "off"));
+                "FILES_DIR", files.toString(), "ACCESS_LOG", "off", "SHUTDOWN_DRAIN", "0"));
         try {
             var out = lines(process);
             List<String> lines = new ArrayList<>();
@@ -203,7 +253,7 @@ class WebUiTest {
             for (String path : List.of("/json", "/", "/missing.html")) {
                 var response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
                         HttpResponse.BodyHandlers.ofString());
-                assertEquals(path.equals("/json") ? 200 : path.equals("/") ? 302 : 404, response.statusCode(), path);
+                assertEquals(path.equals("/json") ? 200 : path.equals("/") ? 303 : 404, response.statusCode(), path);
             }
             Thread.sleep(300); // the line would be written just after the answer
             process.destroy(); // SIGTERM: once it has exited, the rest of its output comes, then nothing
@@ -243,6 +293,7 @@ class WebUiTest {
             "REDIS_URL|redis://redis:port|REDIS_URL must look like redis://[:password@]host[:port][/db], got \"redis://redis:port\"",
             "FILES_DIR|/no/such/dir|FILES_DIR must be a directory, got \"/no/such/dir\"",
             "ACCESS_LOG|none|ACCESS_LOG must be on or off (or yes/no, true/false), got \"none\"",
+            "SHUTDOWN_DRAIN|soon|SHUTDOWN_DRAIN must be a number of seconds, got \"soon\"",
     })
     void a_malformed_setting_stops_start_up_with_one_line_naming_it(String name, String value, String message) throws Exception {
         var env = new java.util.HashMap<>(Map.of("PORT", "0", "REDIS_URL", "redis://127.0.0.1:1", "FILES_DIR", files.toString()));
@@ -298,6 +349,11 @@ class WebUiTest {
             if (line.contains(text)) return true;
         }
         return false;
+    }
+
+    static HttpResponse<String> getFrom(int port, String path) throws IOException, InterruptedException {
+        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10)).build();
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
     static HttpResponse<String> get(String path) throws IOException, InterruptedException {
