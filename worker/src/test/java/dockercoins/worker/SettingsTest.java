@@ -25,6 +25,7 @@ class SettingsTest {
         assertEquals(Duration.ofMillis(100), settings.workerDelay());
         assertTrue(settings.metricsPort().isEmpty(), "no port unless METRICS_PORT is set");
         assertFalse(settings.keepAlive(), "a new connection per call");
+        assertFalse(settings.ignoreSigterm(), "graceful on SIGTERM");
         assertFalse(settings.debug());
     }
 
@@ -76,6 +77,7 @@ class SettingsTest {
         "BIND_ADDRESS | no-such-host.invalid",
         "KEEP_ALIVE   | 1",
         "KEEP_ALIVE   | keep-alive",
+        "IGNORE_SIGTERM | always",
     })
     void rejects_a_malformed_value_naming_the_variable_and_the_value(String name, String value) {
         var error = assertThrows(IllegalArgumentException.class, () -> Settings.fromEnv(Map.of(name, value)));

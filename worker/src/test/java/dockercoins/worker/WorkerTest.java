@@ -266,6 +266,24 @@ class WorkerTest extends WorkerFixture {
     }
 
     @Test
+    void with_IGNORE_SIGTERM_on_it_keeps_working_after_sigterm_as_the_original_and_only_sigkill_stops_it() throws IOException {
+        var rng = track(StandIn.rng("127.0.0.1", 0, Duration.ZERO));
+        var hasher = track(StandIn.hasher(Duration.ZERO));
+        var worker = track(WorkerProcess.start(env(rng, hasher, redisServer.port, "IGNORE_SIGTERM", "on")));
+        worker.awaitLine("worker ignores SIGTERM \\(IGNORE_SIGTERM=on\\): only SIGKILL stops it", Duration.ofSeconds(20));
+        worker.awaitLine("Worker calling rng at", Duration.ofSeconds(20));
+
+        worker.process.toHandle().destroy(); // SIGTERM
+        long atSigterm = hasher.served.get();
+        // Ten more loops (about 1 s at 0.1 s each): the default worker would have exited within a few ms.
+        awaitUntil(Duration.ofSeconds(10), () -> hasher.served.get() >= atSigterm + 10, worker::output);
+        assertTrue(worker.process.isAlive(), "still running after SIGTERM");
+
+        worker.process.destroyForcibly(); // SIGKILL, as docker and Kubernetes do after the grace period
+        assertEquals(137, worker.process.onExit().join().exitValue());
+    }
+
+    @Test
     void uses_the_password_and_database_of_REDIS_URL() throws IOException {
         var rng = track(StandIn.rng("127.0.0.1", 0, Duration.ZERO));
         var hasher = track(StandIn.hasher(Duration.ZERO));
