@@ -49,7 +49,7 @@ trap 'exit 130' INT TERM
 
 # --- helpers -------------------------------------------------------------------------------
 json() { curl -s --max-time 3 http://127.0.0.1:8000/json; }
-field() { sed -nE "s/.*\"$1\": *([0-9.]+).*/\1/p"; }
+field() { sed -nE "s/.*\"$1\": *\"?([0-9.]+).*/\1/p"; } # "hashes":"75" (a string, as the original) or a number
 # hashes per second on the web UI's counter over $1 seconds (prints the rate, or nothing)
 rate() {
   local j1 j2

@@ -71,7 +71,7 @@ running() { docker service ps "${stack}_$1" --filter desired-state=running --for
 # the address of the node that runs webui (its port 8000 is published in host mode there)
 webui_at() { local n; n=$(docker service ps "${stack}_webui" --filter desired-state=running --format '{{.Node}}' | head -1); echo "10.213.0.$((10 + ${n#dc-n}))"; }
 json() { nsenter --net=/run/netns/dc-n1 curl -s --max-time 3 "http://$(webui_at):8000/json"; }
-field() { sed -nE "s/.*\"$1\": *([0-9.]+).*/\1/p"; }
+field() { sed -nE "s/.*\"$1\": *\"?([0-9.]+).*/\1/p"; } # "hashes":"75" (a string, as the original) or a number
 hashes() { json | field hashes; }
 # hashes per second on the web UI's counter over $1 seconds
 rate() {

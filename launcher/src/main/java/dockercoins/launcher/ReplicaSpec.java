@@ -71,6 +71,9 @@ record ReplicaSpec(Service service, List<String> command, Map<String, String> en
         if (s.port.published()) vars.put("PORT", Integer.toString(port));
         // DEMO: workers have no port; with prometheus on, a worker's port is the one it serves /metrics on
         if (!s.listens() && port > 0) vars.put("METRICS_PORT", Integer.toString(port));
+        // No drain on stop unless asked (SHUTDOWN_DRAIN): nothing here routes by /readyz (the workers call fixed
+        // lists of URLs), so draining would only make down, restart and scale wait 3 s more per service.
+        if (s.listens()) vars.putIfAbsent("SHUTDOWN_DRAIN", "0");
         vars.remove("REDIS_URL");
         for (Service d : s.dependsOn) vars.put(d.name() + "_URL", stack.address(d));
         // webui reads its files from disk, so that editing index.html is live (the lab's 15px)

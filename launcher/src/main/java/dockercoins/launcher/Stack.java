@@ -16,7 +16,7 @@ final class Stack {
     /** The services' own variables, passed from the environment or from .env, as Compose does. */
     static final List<String> KNOBS = List.of(
             "RNG_DELAY", "RNG_CONCURRENCY", "HASHER_DELAY", "WORKER_DELAY", "FILES_DIR", "DEBUG", "REDIS_URL",
-            "ACCESS_LOG", "KEEP_ALIVE", "_JAVA_OPTIONS");
+            "ACCESS_LOG", "KEEP_ALIVE", "SHUTDOWN_DRAIN", "_JAVA_OPTIONS");
 
     /** Where published ports listen unless told otherwise: every interface, as Compose publishes {@code 8000:80}. */
     static final String DEFAULT_PUBLISH_ADDRESS = "0.0.0.0";
