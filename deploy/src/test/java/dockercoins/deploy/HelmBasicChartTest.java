@@ -31,7 +31,7 @@ class HelmBasicChartTest {
     void a_chart_made_by_helm_create_with_dockercoins_yaml_as_its_only_template_lints_and_renders_the_whole_app(
             @TempDir Path work) throws Exception {
         // helm create dockercoins
-        new Helm.CreateCommand().withName("dockercoins").withDir(work).call();
+        Helm.create().withName("dockercoins").withDir(work).call();
         Path chart = work.resolve("dockercoins");
         assertTrue(Files.isRegularFile(chart.resolve("Chart.yaml")), "helm create made a chart");
         // mv dockercoins/templates dockercoins/default-templates && mkdir dockercoins/templates
