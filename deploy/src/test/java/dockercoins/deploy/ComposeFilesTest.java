@@ -44,7 +44,7 @@ class ComposeFilesTest {
         for (String name : BUILT) {
             assertEquals(name, service(services, name).get("build"), "build: " + name);
         }
-        assertEquals("redis", service(services, "redis").get("image"));
+        assertEquals("redis:7", service(services, "redis").get("image"), "redis pinned to a major version");
         assertEquals(List.of("8001:80"), service(services, "rng").get("ports"));
         assertEquals(List.of("8002:80"), service(services, "hasher").get("ports"));
         assertEquals(List.of("8000:80"), service(services, "webui").get("ports"));
@@ -90,7 +90,7 @@ class ComposeFilesTest {
         assertEquals("global", KustomizeOverlaysTest.get(service(services, "rng"), "deploy", "mode"));
         assertEquals(10, KustomizeOverlaysTest.get(service(services, "worker"), "deploy", "replicas"));
         assertEquals(List.of("8000:80"), service(services, "webui").get("ports"));
-        assertEquals("redis", service(services, "redis").get("image"));
+        assertEquals("redis:7", service(services, "redis").get("image"), "redis pinned to a major version");
         for (String name : BUILT) {
             Map<String, Object> s = service(services, name);
             assertEquals("${REGISTRY:-127.0.0.1:5000}/" + name + ":${TAG:-latest}", s.get("image"), file);

@@ -178,8 +178,11 @@ class HelmChartTest {
                     : name.equals("worker") ? Set.of("name", "image") : Set.of("name", "image", "ports");
             assertEquals(expected, c.keySet(), name + ": no env, probe, securityContext, resources nor pull policy");
         }
-        assertEquals("dockercoins/rng:v0.1", container(objects, "rng").get("image"));
-        assertEquals("redis", container(objects, "redis").get("image"));
+        for (String name : List.of("rng", "hasher", "webui", "worker")) {
+            assertEquals("ghcr.io/dockercoins-java/" + name + ":v0.1", container(objects, name).get("image"),
+                    name + ": our image, not the original's dockercoins/" + name + ":v0.1");
+        }
+        assertEquals("redis:7", container(objects, "redis").get("image"), "redis pinned to a major version");
         assertEquals("NodePort", get(find(objects, "Service", "webui"), "spec", "type"));
         assertNull(get(list(get(find(objects, "Service", "webui"), "spec", "ports")).get(0), "nodePort"), "Kubernetes picks the node port");
     }
@@ -211,6 +214,11 @@ class HelmChartTest {
             values.put(set.substring(0, set.indexOf('=')), set.substring(set.indexOf('=') + 1));
         }
         Map<String, Object> kustomize = specs(KustomizeOverlaysTest.render(overlay));
+        if (overlay.equals("overlays/rng-daemonset")) {
+            // The chapter's overlay keeps the Deployment beside the DaemonSet; rng.kind=DaemonSet
+            // replaces it, as overlays/production does.
+            assertNotNull(kustomize.remove("apps/v1 Deployment rng"), overlay + " keeps the Deployment rng");
+        }
         Map<String, Object> helm = specs(template(values));
         assertEquals(kustomize.keySet(), helm.keySet(), sets + " against " + overlay + ": the same objects");
         kustomize.forEach((object, spec) -> assertEquals(spec, helm.get(object), sets + " against " + overlay + ": " + object));

@@ -35,6 +35,13 @@ class KustomizeOverlaysTest {
     static final Path K8S = Path.of("k8s");
     static final List<String> SERVICES = List.of("rng", "hasher", "webui", "redis", "worker");
     static final Set<String> HTTP_SERVICES = Set.of("rng", "hasher", "webui");
+    /** Ours (HELPERS/issue 17), never the original's dockercoins/<service>:v0.1; redis pinned. */
+    static final Map<String, String> IMAGES = Map.of(
+            "rng", "ghcr.io/dockercoins-java/rng:v0.1",
+            "hasher", "ghcr.io/dockercoins-java/hasher:v0.1",
+            "webui", "ghcr.io/dockercoins-java/webui:v0.1",
+            "worker", "ghcr.io/dockercoins-java/worker:v0.1",
+            "redis", "redis:7");
 
     @BeforeAll
     static void kubectl_is_installed() {
@@ -65,30 +72,31 @@ class KustomizeOverlaysTest {
         Set<String> components = Set.copyOf(components(dir));
 
         for (String name : SERVICES) {
-            Map<String, Object> workload = onlyOne(objects, name, Set.of("Deployment", "DaemonSet"));
-            String expectedKind = name.equals("rng") && components.contains("rng-daemonset") ? "DaemonSet" : "Deployment";
-            assertEquals(expectedKind, workload.get("kind"), dir + ": kind of " + name);
+            List<Map<String, Object>> workloads = workloads(objects, name);
+            assertEquals(expectedKinds(dir, name), workloads.stream().map(w -> w.get("kind")).toList(),
+                    dir + ": kinds of " + name);
+            for (Map<String, Object> workload : workloads) {
+                String what = dir + ": " + workload.get("kind") + " " + name;
+                Map<String, Object> podLabels = map(get(workload, "spec", "template", "metadata", "labels"));
+                assertEquals(name, podLabels.get("app"), what + ": pods labelled app=" + name);
+                Map<String, Object> matchLabels = map(get(workload, "spec", "selector", "matchLabels"));
+                assertTrue(podLabels.entrySet().containsAll(matchLabels.entrySet()), what + ": the selector matches its pod labels");
 
-            Map<String, Object> podLabels = map(get(workload, "spec", "template", "metadata", "labels"));
-            assertEquals(name, podLabels.get("app"), dir + ": pods of " + name + " are labelled app=" + name);
-            Map<String, Object> matchLabels = map(get(workload, "spec", "selector", "matchLabels"));
-            assertTrue(podLabels.entrySet().containsAll(matchLabels.entrySet()),
-                    dir + ": the selector of " + name + " matches its pod labels");
-
-            List<Object> containers = list(get(workload, "spec", "template", "spec", "containers"));
-            assertEquals(1, containers.size(), dir + ": one container in " + name);
-            Map<String, Object> container = map(containers.get(0));
-            assertEquals(name.equals("redis") ? "redis" : "dockercoins/" + name + ":v0.1", container.get("image"),
-                    dir + ": image of " + name);
-            List<Object> ports = container.containsKey("ports") ? list(container.get("ports")) : List.of();
-            if (HTTP_SERVICES.contains(name)) {
-                assertEquals(80, map(ports.get(0)).get("containerPort"), dir + ": " + name + " listens on 80");
-                assertEquals(components.contains("hardened"), !sysctls(workload).isEmpty(),
-                        dir + ": " + name + " sets a sysctl only when hardened (the image binds port 80 by itself)");
+                List<Object> containers = list(get(workload, "spec", "template", "spec", "containers"));
+                assertEquals(1, containers.size(), what + ": one container");
+                Map<String, Object> container = map(containers.get(0));
+                assertEquals(IMAGES.get(name), container.get("image"), what + ": image");
+                List<Object> ports = container.containsKey("ports") ? list(container.get("ports")) : List.of();
+                if (HTTP_SERVICES.contains(name)) {
+                    assertEquals(80, map(ports.get(0)).get("containerPort"), what + ": listens on 80");
+                    assertEquals(components.contains("hardened"), !sysctls(workload).isEmpty(),
+                            what + ": sets a sysctl only when hardened (the image binds port 80 by itself)");
+                }
+                if (name.equals("worker")) {
+                    assertTrue(ports.isEmpty(), what + ": the worker has no port");
+                }
             }
-            if (name.equals("worker")) {
-                assertTrue(ports.isEmpty(), dir + ": the worker has no port");
-            }
+            Map<String, Object> podLabels = map(get(workloads.get(0), "spec", "template", "metadata", "labels"));
 
             Map<String, Object> service = find(objects, "Service", name);
             if (name.equals("worker")) {
@@ -97,14 +105,18 @@ class KustomizeOverlaysTest {
             }
             assertNotNull(service, dir + ": a Service named " + name);
             Map<String, Object> selector = map(get(service, "spec", "selector"));
-            assertTrue(podLabels.entrySet().containsAll(selector.entrySet()),
-                    dir + ": Service " + name + " selects the pods of " + name);
+            for (Map<String, Object> workload : workloads) {
+                Map<String, Object> labels = map(get(workload, "spec", "template", "metadata", "labels"));
+                assertTrue(labels.entrySet().containsAll(selector.entrySet()),
+                        dir + ": Service " + name + " selects the pods of " + workload.get("kind") + " " + name);
+            }
             for (String other : SERVICES) {
                 if (other.equals(name)) continue;
-                Map<String, Object> otherLabels = map(get(onlyOne(objects, other, Set.of("Deployment", "DaemonSet")),
-                        "spec", "template", "metadata", "labels"));
-                assertFalse(otherLabels.entrySet().containsAll(selector.entrySet()),
-                        dir + ": Service " + name + " does not select the pods of " + other);
+                for (Map<String, Object> workload : workloads(objects, other)) {
+                    Map<String, Object> otherLabels = map(get(workload, "spec", "template", "metadata", "labels"));
+                    assertFalse(otherLabels.entrySet().containsAll(selector.entrySet()),
+                            dir + ": Service " + name + " does not select the pods of " + other);
+                }
             }
             Map<String, Object> port = map(list(get(service, "spec", "ports")).get(0));
             int expectedPort = name.equals("redis") ? 6379 : 80;
@@ -114,6 +126,28 @@ class KustomizeOverlaysTest {
             assertEquals(name.equals("webui") ? "NodePort" : null, get(service, "spec", "type"),
                     dir + ": type of Service " + name);
         }
+    }
+
+    @Test
+    void the_one_file_manifest_is_the_base_rendered_byte_for_byte() throws Exception {
+        assertEquals(kustomize("base"), Files.readString(K8S.resolve("dockercoins.yaml")),
+                "k8s/dockercoins.yaml differs from the base: kubectl kustomize deploy/k8s/base > deploy/k8s/dockercoins.yaml");
+    }
+
+    @Test
+    void the_rng_daemonset_overlay_runs_the_deployments_pod_template_on_every_node_behind_the_same_service() throws Exception {
+        List<Map<String, Object>> objects = render("overlays/rng-daemonset");
+        Map<String, Object> deployment = find(objects, "Deployment", "rng");
+        Map<String, Object> daemonSet = find(objects, "DaemonSet", "rng");
+        assertNotNull(deployment, "the Deployment rng stays, as in the workshop's chapter");
+        assertNotNull(daemonSet, "a DaemonSet rng beside it");
+        assertEquals(get(deployment, "spec", "template"), get(daemonSet, "spec", "template"),
+                "the DaemonSet's pod template is the Deployment's (the slides copy its YAML)");
+        assertEquals(Map.of("app", "rng"), get(daemonSet, "spec", "selector", "matchLabels"));
+        assertEquals(Set.of("selector", "template"), map(daemonSet.get("spec")).keySet(), "no replicas, no strategy");
+        assertEquals(Map.of("app", "rng"), get(find(objects, "Service", "rng"), "spec", "selector"),
+                "the Service rng selects both pod sets until the chapter's label step");
+        assertEquals(render("base").size() + 1, objects.size(), "the base plus the DaemonSet");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -211,14 +245,7 @@ class KustomizeOverlaysTest {
     static List<Map<String, Object>> render(String dir) throws Exception {
         List<Map<String, Object>> cached = RENDERED.get(dir);
         if (cached != null) return cached;
-        Process p = new ProcessBuilder("kubectl", "kustomize", K8S.resolve(dir).toString())
-                .redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            fail("kubectl kustomize " + dir + " did not finish in 60 s");
-        }
-        assertEquals(0, p.exitValue(), "kubectl kustomize " + dir + " failed:\n" + out);
+        String out = kustomize(dir);
         List<Map<String, Object>> objects = new ArrayList<>();
         for (Object doc : new Yaml().loadAll(out)) {
             if (doc == null) continue;
@@ -230,6 +257,19 @@ class KustomizeOverlaysTest {
         }
         RENDERED.put(dir, objects);
         return objects;
+    }
+
+    /** What {@code kubectl kustomize k8s/<dir>} prints. */
+    static String kustomize(String dir) throws Exception {
+        Process p = new ProcessBuilder("kubectl", "kustomize", K8S.resolve(dir).toString()).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            fail("kubectl kustomize " + dir + " did not finish in 60 s");
+        }
+        assertEquals(0, p.exitValue(), "kubectl kustomize " + dir + " failed:\n" + out + err);
+        return out;
     }
 
     static List<String> components(String dir) {
@@ -254,9 +294,33 @@ class KustomizeOverlaysTest {
         return found.get(0);
     }
 
+    /**
+     * The container of the workloads named {@code name}: with the rng-daemonset component there are
+     * two (the Deployment and the DaemonSet copied from it), and they must run the same container.
+     */
     static Map<String, Object> container(List<Map<String, Object>> objects, String name) {
-        Map<String, Object> workload = onlyOne(objects, name, Set.of("Deployment", "DaemonSet"));
-        return map(list(get(workload, "spec", "template", "spec", "containers")).get(0));
+        List<Map<String, Object>> workloads = workloads(objects, name);
+        assertFalse(workloads.isEmpty(), "a workload named " + name);
+        Map<String, Object> first = map(list(get(workloads.get(0), "spec", "template", "spec", "containers")).get(0));
+        for (Map<String, Object> w : workloads) {
+            assertEquals(first, map(list(get(w, "spec", "template", "spec", "containers")).get(0)),
+                    w.get("kind") + " " + name + " runs the same container as " + workloads.get(0).get("kind") + " " + name);
+        }
+        return first;
+    }
+
+    /** The Deployment and the DaemonSet named {@code name}, in that order, those that exist. */
+    static List<Map<String, Object>> workloads(List<Map<String, Object>> objects, String name) {
+        return Stream.of("Deployment", "DaemonSet").map(kind -> find(objects, kind, name)).filter(java.util.Objects::nonNull).toList();
+    }
+
+    /**
+     * rng-daemonset (the workshop's chapter) adds a DaemonSet beside the Deployment, both behind the
+     * Service rng; overlays/production then deletes the Deployment. Every other workload: a Deployment.
+     */
+    static List<String> expectedKinds(String dir, String name) {
+        if (!name.equals("rng") || !components(dir).contains("rng-daemonset")) return List.of("Deployment");
+        return dir.equals("overlays/rng-daemonset") ? List.of("Deployment", "DaemonSet") : List.of("DaemonSet");
     }
 
     static List<String> sysctls(Map<String, Object> workload) {
