@@ -110,7 +110,7 @@ running_workers() { compose ps worker 2>/dev/null | grep -c ' Up '; }
 port_free() { ! curl -s --max-time 2 -o /dev/null "http://127.0.0.1:$1/"; }
 # the median of three response times of $1, in seconds
 latency() {
-  for i in 1 2 3; do curl -s --max-time 5 -o /dev/null -w '%{time_total}\n' "$1"; done | sort -n | sed -n 2p
+  for i in 1 2 3; do curl -s --max-time 5 -o /dev/null -w '%{time_total}\n' "$1"; done | sort -n | sed -n 2p | awk '{ printf "%.3f", $1 }'
 }
 
 # --- every compose file, as each tool reads it: no warning ---------------------------------------
@@ -242,7 +242,7 @@ images() {
 
 # --- faults and restarts, once: kill -9, restart redis, stop hasher --------------------------------
 faults() {
-  local s before back c0 redis_id h_before c_before h_after c_after t0 stop_ms h0 r3
+  local s before back c0 redis_id h_before c_before h_after c_after t0 stop_ms code h0 r3
   check "$tool ${scale[*]} --scale worker=3" eval 'compose "${scale[@]}" --scale worker=3 >/dev/null 2>&1'
   check "3 workers running" await 30 eval '[ "$(running_workers)" -eq 3 ]'
   sleep 3
@@ -302,12 +302,15 @@ faults() {
   compose stop "${stop_t[@]}" hasher >/dev/null 2>&1
   stop_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
   check "hasher stops on SIGTERM in ${stop_ms} ms (< 5000: the JVM got the signal)" test "$stop_ms" -lt 5000
+  code=$(docker_ inspect -f '{{.State.ExitCode}}' "$(compose ps -a -q hasher | head -1)" 2>/dev/null)
+  # 143: the JVM ended on SIGTERM; 0: it drained and exited (SHUTDOWN_DRAIN); 137: it was killed
+  check "hasher exited by itself on SIGTERM (status $code: 0 or 143, not 137)" eval '[ "$code" = 143 ] || [ "$code" = 0 ]'
   # within the worker's HTTP timeout (30 s) and then some: a call in flight may wait that long
   if await 60 logs_show 30 "Waiting 10s and restarting." worker; then pass "workers log 'Waiting 10s and restarting.'"
   else fail "workers log 'Waiting 10s and restarting.' (within 60 s)"; compose logs --tail 5 worker 2>&1 | plain | tail -15; fi
-  h0=$(hashes)
+  h0=$(counter)
   compose start hasher >/dev/null 2>&1
-  check "workers resume after hasher restarts (hashes grow past $h0 + 10)" await 60 eval '[ "$(hashes)" -gt $((h0 + 10)) ] 2>/dev/null'
+  check "workers resume after hasher restarts (hashes grow past $h0 + 10)" await 60 grown_past $((${h0:-0} + 10))
 }
 
 # --- today's docker compose first (with the checks that run once), then docker-compose 1.29 ------
