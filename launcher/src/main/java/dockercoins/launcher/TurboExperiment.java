@@ -6,7 +6,7 @@ import java.util.Map;
 /**
  * The bench's turbo experiment: the stack without its teaching delays and without single-file
  * rng, so hashes/s show what the code costs: hashes per CPU-second of the stack, with the
- * throughput knobs on (the JIT, no access log, keep-alive), then with none of them, and with all
+ * throughput knobs on (the full JIT, no access log, keep-alive), then with none of them, and with all
  * but keep-alive (a new connection per call, as in the lab).
  */
 final class TurboExperiment {
