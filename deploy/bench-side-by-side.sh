@@ -11,7 +11,7 @@
 #   original  Python rng and worker, Ruby hasher, Node webui and redis-server, as local processes,
 #             by the original's own start and stop scripts (SBS_ORIGINAL: their folder, "none" to
 #             skip; they install Debian's runtimes and the webui's npm modules on first use, as root).
-#   ours      through ./dockercoins (project "sbs"), once per line NAME=SETTINGS of SBS_PROFILES
+#   ours      through ./dockercoins (project "sbs"), once per line NAME=SETTINGS of SBS_PROFILES (NAME: no "=")
 #             (default "ours=": every default). SETTINGS, separated by spaces: JVM flags (-X...),
 #             given to every JVM after its jvm.flags (through _JAVA_OPTIONS, which the JVM reads
 #             after the command line, so they win), and our services' variables (ACCESS_LOG=off).
