@@ -60,7 +60,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'echo "interrupted"; exit 130' INT TERM
 # A bound on the whole test: a stuck step ends it with its diagnosis, not CI's timeout.
-( sleep "${K8S_TEST_LIMIT:-2700}"; echo "FAIL: the test ran over ${K8S_TEST_LIMIT:-2700} s"; kill -TERM $$ ) & watchdog=$!
+( sleep "${K8S_TEST_LIMIT:-2700}" && echo "FAIL: the test ran over ${K8S_TEST_LIMIT:-2700} s" && kill -TERM $$ ) & watchdog=$!
 
 [ "$(id -u)" = 0 ] || { fail "runs as root (k8s-up needs it)"; finish; }
 chapters=("$@")
