@@ -213,13 +213,13 @@ chapter_ourapp() {
   # the worker may still be in its 10 s wait after a failed call: the page once it mines
   check "the counter grows" await 60 eval 'above "$(rate 2)" 0'
   local speed; speed=$(speed_on_page "http://$(node_ip 1):$np/")
-  check "the page in Chromium through the NodePort shows '$speed' (1 worker: 2-4.5)" between "$(tr -dc 0-9. <<<"$speed")" 2 4.5
+  check "the page in Chromium through the NodePort shows '$speed' (1 worker: 1.5-5.5)" between "$(tr -dc 0-9. <<<"$speed")" 1.5 5.5
   figure ourapp "the page, 1 worker (NodePort)" "~3.3 hashes/second" "${speed:-nothing}"
   kubectl port-forward svc/webui :80 >"$work/forward.log" 2>&1 & forward=$!
   local port=
   await 30 eval 'port=$(sed -nE "s/^Forwarding from 127.0.0.1:([0-9]+).*/\1/p" "$work/forward.log" | head -1); [ -n "$port" ]'
   speed=$(speed_on_page "http://127.0.0.1:$port/")
-  check "the page in Chromium through kubectl port-forward shows '$speed' (1 worker: 2-4.5)" between "$(tr -dc 0-9. <<<"$speed")" 2 4.5
+  check "the page in Chromium through kubectl port-forward shows '$speed' (1 worker: 1.5-5.5)" between "$(tr -dc 0-9. <<<"$speed")" 1.5 5.5
   kill "$forward" 2>/dev/null; wait "$forward" 2>/dev/null; forward=
   local out; out=$(kubectl expose deploy/worker 2>&1)
   check "kubectl expose deploy/worker fails: the worker has no port ('$out')" grep -q "couldn't find port" <<<"$out"
