@@ -201,7 +201,7 @@ chapter_ourapp() {
   kubectl logs deploy/worker --tail 2 | sed 's/^/    /'
   t0=$SECONDS
   check "kubectl expose redis, rng, hasher, webui" eval 'expose_app >/dev/null'
-  if await 120 eval 'kubectl logs deploy/worker --tail 10 | grep -q "units of work done, updating hash counter"'; then
+  if await 120 eval 'kubectl logs deploy/worker --tail 10 | grep -qE "[1-9][0-9]* units of work done, updating hash counter"'; then
     took=$((SECONDS - t0)); pass "kubectl logs deploy/worker --tail 10: 'units of work done' ($took s after expose)"
     figure ourapp "worker working after kubectl expose" "it resumes (it waits 10 s between tries)" "$took s"
   else fail "kubectl logs deploy/worker: 'units of work done'"; fi
