@@ -89,19 +89,7 @@ trap 'exit 130' INT TERM
 
 # --- helpers -------------------------------------------------------------------------------
 json() { curl -s --max-time 3 http://127.0.0.1:8000/json; }
-field() { sed -nE "s/.*\"$1\": *\"?([0-9.]+).*/\1/p"; } # "hashes":"75" (a string, as the original) or a number
-# hashes per second on the web UI's counter over $1 seconds (prints the rate, or nothing)
-rate() {
-  local j1 j2
-  j1=$(json) || return 1; sleep "$1"; j2=$(json) || return 1
-  awk -v h1="$(field hashes <<<"$j1")" -v t1="$(field now <<<"$j1")" \
-      -v h2="$(field hashes <<<"$j2")" -v t2="$(field now <<<"$j2")" \
-      'BEGIN { if (t2 > t1) printf "%.2f", (h2 - h1) / (t2 - t1) }'
-}
-between() { awk -v x="$1" -v lo="$2" -v hi="$3" 'BEGIN { exit !(x != "" && x >= lo && x <= hi) }'; }
-# wait up to $1 seconds for a command to succeed
-await() { local deadline=$((SECONDS + $1)); shift; until "$@"; do [ $SECONDS -ge $deadline ] && return 1; sleep 1; done; }
-hashes() { json | field hashes; }
+. deploy/test-lib.sh   # await, field, hashes, counting, rate, above, below, between
 # logs without colours (docker-compose 1.29 colours them even into a pipe)
 plain() { sed 's/\x1b\[[0-9;]*m//g'; }
 # (read whole, then searched: grep -q stopping early would fail the pipe under pipefail)

@@ -114,8 +114,6 @@ then pass "images pushed to 127.0.0.1:5000 ($((SECONDS - t0)) s)"
 else fail "k8s-push"; tail -20 "$work/push.log"; finish; fi
 
 # --- helpers ---------------------------------------------------------------------------------
-# wait up to $1 seconds for a command to succeed
-await() { local deadline=$((SECONDS + $1)); shift; until "$@"; do [ $SECONDS -ge $deadline ] && return 1; sleep 1; done; }
 # a fresh namespace, made the current one (removed at the end unless KEEP_NS=1)
 use_namespace() {
   kubectl delete namespace "$1" --ignore-not-found --timeout=120s >/dev/null 2>&1
@@ -127,20 +125,7 @@ ours() { sed "s#ghcr.io/dockercoins-java/\([a-z]*\):v0.1#$REGISTRY/\1:$TAG#"; }
 node_ip() { echo "10.214.0.1$1"; }
 nodeport() { kubectl get svc webui -o jsonpath='{.spec.ports[0].nodePort}' 2>/dev/null; }
 json() { curl -s --max-time 3 "http://$(node_ip 1):$(nodeport)/json"; }
-field() { sed -nE "s/.*\"$1\": *\"?([0-9.]+).*/\1/p"; }
-hashes() { json | field hashes; }
-counting() { [ "$(hashes)" -gt 0 ] 2>/dev/null; }
-# hashes per second on the web UI's counter over $1 seconds
-rate() {
-  local j1 j2
-  j1=$(json) || return 1; sleep "$1"; j2=$(json) || return 1
-  awk -v h1="$(field hashes <<<"$j1")" -v t1="$(field now <<<"$j1")" \
-      -v h2="$(field hashes <<<"$j2")" -v t2="$(field now <<<"$j2")" \
-      'BEGIN { if (t2 > t1) printf "%.2f", (h2 - h1) / (t2 - t1) }'
-}
-above() { awk -v x="$1" -v lo="$2" 'BEGIN { exit !(x != "" && x > lo) }'; }
-below() { awk -v x="$1" -v hi="$2" 'BEGIN { exit !(x != "" && x < hi) }'; }
-between() { awk -v x="$1" -v lo="$2" -v hi="$3" 'BEGIN { exit !(x != "" && x >= lo && x <= hi) }'; }
+. deploy/test-lib.sh   # await, field, hashes, counting, rate, above, below, between
 ready_pods() { kubectl get pods -l "app=$1" --no-headers 2>/dev/null | awk '$3 == "Running" { split($2, r, "/"); if (r[1] == r[2]) n++ } END { print n + 0 }'; }
 all_available() { kubectl wait --for=condition=Available deployment --all --timeout="${1}s" >/dev/null 2>&1; }
 # the worker's count settles: after a change, workers that failed wait 10 s before they resume

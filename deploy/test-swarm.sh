@@ -64,26 +64,12 @@ if timeout 600 "$shared/swarm-push" "${pushes[@]}" >"$work/push.log" 2>&1; then 
 else fail "swarm-push"; tail -20 "$work/push.log"; finish; fi
 
 # --- helpers ---------------------------------------------------------------------------------
-# wait up to $1 seconds for a command to succeed
-await() { local deadline=$((SECONDS + $1)); shift; until "$@"; do [ $SECONDS -ge $deadline ] && return 1; sleep 1; done; }
 deploy() { timeout 120 docker stack deploy "$@" "$stack" >"$work/deploy.log" 2>&1 || { cat "$work/deploy.log"; return 1; }; }
 running() { docker service ps "${stack}_$1" --filter desired-state=running --format '{{.Node}} {{.CurrentState}}' 2>/dev/null | grep -c ' Running'; }
 # the address of the node that runs webui (its port 8000 is published in host mode there)
 webui_at() { local n; n=$(docker service ps "${stack}_webui" --filter desired-state=running --format '{{.Node}}' | head -1); echo "10.213.0.$((10 + ${n#dc-n}))"; }
 json() { nsenter --net=/run/netns/dc-n1 curl -s --max-time 3 "http://$(webui_at):8000/json"; }
-field() { sed -nE "s/.*\"$1\": *\"?([0-9.]+).*/\1/p"; } # "hashes":"75" (a string, as the original) or a number
-hashes() { json | field hashes; }
-# hashes per second on the web UI's counter over $1 seconds
-rate() {
-  local j1 j2
-  j1=$(json) || return 1; sleep "$1"; j2=$(json) || return 1
-  awk -v h1="$(field hashes <<<"$j1")" -v t1="$(field now <<<"$j1")" \
-      -v h2="$(field hashes <<<"$j2")" -v t2="$(field now <<<"$j2")" \
-      'BEGIN { if (t2 > t1) printf "%.2f", (h2 - h1) / (t2 - t1) }'
-}
-above() { awk -v x="$1" -v lo="$2" 'BEGIN { exit !(x != "" && x > lo) }'; }
-between() { awk -v x="$1" -v lo="$2" -v hi="$3" 'BEGIN { exit !(x != "" && x >= lo && x <= hi) }'; }
-counting() { [ "$(hashes)" -gt 0 ] 2>/dev/null; }
+. deploy/test-lib.sh   # await, field, hashes, counting, rate, above, below, between
 
 # --- rng on one node -------------------------------------------------------------------------
 note "docker stack deploy, rng as one replica (before the workshop scales it out)"
