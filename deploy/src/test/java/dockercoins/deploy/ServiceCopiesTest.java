@@ -43,6 +43,8 @@ class ServiceCopiesTest {
                     "environment variables, DEBUG and the host name, read the same way everywhere"),
             new CopiedFile("src/main/java/dockercoins/{s}/Drain.java", List.of("rng", "hasher", "webui"),
                     "the graceful stop on SIGTERM (SHUTDOWN_DRAIN), the same in every service with a port"),
+            new CopiedFile("src/main/java/dockercoins/{s}/Http.java", List.of("rng", "hasher", "webui"),
+                    "answers, filters and the start-up error, the same in every service with a port"),
             new CopiedFile("src/main/resources/simplelogger.properties", SERVICES, "the same log line format everywhere"),
             new CopiedFile("jvm.flags", SERVICES, "the JVM flags of the image and of ./dockercoins: the same for every service today"),
             new CopiedFile("src/test/java/dockercoins/{s}/ServiceProcess.java", List.of("rng", "hasher"),
@@ -67,24 +69,9 @@ class ServiceCopiesTest {
                     "hasher", "hasher/src/main/java/dockercoins/hasher/Hasher.java",
                     "worker", "worker/src/main/java/dockercoins/worker/Worker.java",
                     "webui", "webui/src/main/java/dockercoins/webui/WebUi.java")),
-            new CopiedBlock("reply(), a text answer", "private static void reply(", "    }", Map.of(
-                    "rng", "rng/src/main/java/dockercoins/rng/Rng.java",
-                    "hasher", "hasher/src/main/java/dockercoins/hasher/Hasher.java")),
-            new CopiedBlock("sendHeaders(), HEAD with GET's Content-Length", "private static boolean sendHeaders(", "    }", Map.of(
-                    "rng", "rng/src/main/java/dockercoins/rng/Rng.java",
-                    "hasher", "hasher/src/main/java/dockercoins/hasher/Hasher.java",
-                    "webui", "webui/src/main/java/dockercoins/webui/WebUi.java")),
-            new CopiedBlock("cannotListen(), the start-up error with the port-80 fixes", "static String cannotListen(", "    }", Map.of(
-                    "rng", "rng/src/main/java/dockercoins/rng/Rng.java",
-                    "hasher", "hasher/src/main/java/dockercoins/hasher/Hasher.java",
-                    "webui", "webui/src/main/java/dockercoins/webui/WebUi.java")),
             new CopiedBlock("pause(), the delay", "private static void pause(", "    }", Map.of(
                     "rng", "rng/src/main/java/dockercoins/rng/Rng.java",
                     "hasher", "hasher/src/main/java/dockercoins/hasher/Hasher.java")),
-            new CopiedBlock("SAYS_CONNECTION_CLOSE, HTTP/1.1 manners", "static final Filter SAYS_CONNECTION_CLOSE", "    });", Map.of(
-                    "rng", "rng/src/main/java/dockercoins/rng/Rng.java",
-                    "hasher", "hasher/src/main/java/dockercoins/hasher/Hasher.java",
-                    "webui", "webui/src/main/java/dockercoins/webui/WebUi.java")),
             new CopiedBlock("redisClient(), the Redis pool", "static RedisClient redisClient(", "    }", Map.of(
                     "worker", "worker/src/main/java/dockercoins/worker/Worker.java",
                     "webui", "webui/src/main/java/dockercoins/webui/WebUi.java")),

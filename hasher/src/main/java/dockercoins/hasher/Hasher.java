@@ -1,10 +1,12 @@
 package dockercoins.hasher;
 
-import com.sun.net.httpserver.Filter;
+import static dockercoins.hasher.Http.SAYS_CONNECTION_CLOSE;
+import static dockercoins.hasher.Http.cannotListen;
+import static dockercoins.hasher.Http.routeFilters;
+import static dockercoins.hasher.Http.sendText;
+
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import com.sun.net.httpserver.SimpleFileServer;
-import com.sun.net.httpserver.SimpleFileServer.OutputLevel;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -13,7 +15,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import org.slf4j.LoggerFactory;
@@ -47,41 +48,55 @@ public final class Hasher {
      * GET /metrics, /healthz and /readyz are for Prometheus and probes.
      */
     static HttpServer start(Settings settings) throws IOException {
-        var log = LoggerFactory.getLogger(Hasher.class);
         var metrics = new HasherMetrics();
         var server = HttpServer.create(new InetSocketAddress(settings.bindAddress(), settings.port()), 0);
-        server.createContext("/", exchange -> {
-            String method = exchange.getRequestMethod();
-            if (!exchange.getRequestURI().getPath().equals("/")) {
-                reply(exchange, 404, "no such page: hasher answers GET / and POST /\n");
-            } else if (method.equals("GET") || method.equals("HEAD")) {
-                reply(exchange, 200, "HASHER running on " + HOSTNAME + "\n");
-            } else if (!method.equals("POST")) {
-                exchange.getResponseHeaders().set("Allow", "GET, HEAD, POST");
-                reply(exchange, 405, "hasher answers GET and POST, not " + method + "\n");
-            } else {
-                String hash = declaredLength(exchange) > MAX_BODY ? null : sha256(exchange.getRequestBody());
-                if (hash == null) {
-                    tooLarge(exchange);
-                    return;
-                }
-                pause(settings.delay()); // Simulate a little bit of delay, as the original does.
-                log.debug("Hashed the body into {}", hash);
-                reply(exchange, 200, hash);
-            }
-        }).getFilters().addAll(settings.accessLog() // ACCESS_LOG=off: no line per request, for throughput
-                ? List.of(SAYS_CONNECTION_CLOSE, SimpleFileServer.createOutputFilter(System.out, OutputLevel.INFO), metrics.measureRequests())
-                : List.of(SAYS_CONNECTION_CLOSE, metrics.measureRequests()));
+        server.createContext("/", exchange -> route(exchange, settings.delay()))
+                .getFilters().addAll(routeFilters(settings.accessLog(), metrics.measureRequests()));
         // Never access-logged, like rng's: a scrape every few seconds would drown the requests.
         server.createContext("/metrics", metrics.handler()).getFilters().add(SAYS_CONNECTION_CLOSE);
-        server.createContext("/healthz", exchange -> reply(exchange, 200, "hasher is alive\n")).getFilters().add(SAYS_CONNECTION_CLOSE);
-        server.createContext("/readyz", exchange -> { // no dependency to wait for: ready until SIGTERM
-            if (Drain.stopping()) reply(exchange, 503, "not ready: shutting down\n");
-            else reply(exchange, 200, "ready\n");
-        }).getFilters().add(SAYS_CONNECTION_CLOSE);
+        server.createContext("/healthz", exchange -> sendText(exchange, 200, "hasher is alive\n")).getFilters().add(SAYS_CONNECTION_CLOSE);
+        server.createContext("/readyz", Hasher::readyz).getFilters().add(SAYS_CONNECTION_CLOSE);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.start();
         return server;
+    }
+
+    /** GET / and POST /; anything else is answered with what hasher does serve. */
+    private static void route(HttpExchange exchange, Duration delay) throws IOException {
+        String method = exchange.getRequestMethod();
+        if (!exchange.getRequestURI().getPath().equals("/")) {
+            sendText(exchange, 404, "no such page: hasher answers GET / and POST /\n");
+        } else if (method.equals("GET") || method.equals("HEAD")) {
+            index(exchange);
+        } else if (method.equals("POST")) {
+            hash(exchange, delay);
+        } else {
+            exchange.getResponseHeaders().set("Allow", "GET, HEAD, POST");
+            sendText(exchange, 405, "hasher answers GET and POST, not " + method + "\n");
+        }
+    }
+
+    /** GET /: who answers. */
+    private static void index(HttpExchange exchange) throws IOException {
+        sendText(exchange, 200, "HASHER running on " + HOSTNAME + "\n");
+    }
+
+    /** POST /: the hex SHA-256 of the body, at most 1 MiB of it. */
+    private static void hash(HttpExchange exchange, Duration delay) throws IOException {
+        String hash = declaredLength(exchange) > MAX_BODY ? null : sha256(exchange.getRequestBody());
+        if (hash == null) {
+            tooLarge(exchange);
+            return;
+        }
+        pause(delay); // Simulate a little bit of delay, as the original does.
+        LoggerFactory.getLogger(Hasher.class).debug("Hashed the body into {}", hash);
+        sendText(exchange, 200, hash);
+    }
+
+    /** No dependency to wait for: ready until SIGTERM. */
+    private static void readyz(HttpExchange exchange) throws IOException {
+        if (Drain.stopping()) sendText(exchange, 503, "not ready: shutting down\n");
+        else sendText(exchange, 200, "ready\n");
     }
 
     /** The hex SHA-256 of the body, or null past MAX_BODY bytes: read in small pieces, never held whole. */
@@ -101,18 +116,6 @@ public final class Hasher {
         }
         return HexFormat.of().formatHex(digest.digest());
     }
-
-    /**
-     * HTTP/1.1 manners: after a request that says {@code Connection: close} the JDK closes the
-     * connection but does not say so in the answer, and a client such as wrk then counts an error.
-     */
-    static final Filter SAYS_CONNECTION_CLOSE = Filter.beforeHandler("answers Connection: close in kind", exchange -> {
-        for (String value : exchange.getRequestHeaders().getOrDefault("Connection", List.of())) {
-            for (String option : value.split(",")) {
-                if (option.strip().equalsIgnoreCase("close")) exchange.getResponseHeaders().set("Connection", "close");
-            }
-        }
-    });
 
     public static void main(String[] args) {
         Settings settings;
@@ -137,15 +140,6 @@ public final class Hasher {
         LoggerFactory.getLogger(Hasher.class).info("hasher listening on port {}", server.getAddress().getPort());
     }
 
-    /** Why the server could not start; for a port below 1024 refused (no NET_BIND_SERVICE), the cause and the fixes. */
-    static String cannotListen(String service, String address, int port, IOException e) {
-        String line = service + " cannot listen on " + address + ":" + port + ": " + e.getMessage();
-        if (port >= 1024 || !String.valueOf(e.getMessage()).contains("Permission denied")) return line;
-        return line + ": a port below 1024 needs the capability NET_BIND_SERVICE, which this runtime or image does not give"
-                + " (Kaniko, for one, drops the image's file capability); fix: set PORT to 1024 or above, or run where"
-                + " unprivileged ports are allowed (sysctl net.ipv4.ip_unprivileged_port_start=0), or grant NET_BIND_SERVICE";
-    }
-
     // Plumbing below: answers and the delay.
 
     private static long declaredLength(HttpExchange exchange) {
@@ -167,26 +161,6 @@ public final class Hasher {
             out.flush();
             exchange.getRequestBody().skip(DRAIN_LIMIT);
         }
-    }
-
-    private static void reply(HttpExchange exchange, int status, String text) throws IOException {
-        byte[] body = text.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-        boolean withBody = sendHeaders(exchange, status, body.length);
-        try (var out = exchange.getResponseBody()) {
-            if (withBody) out.write(body);
-        }
-    }
-
-    /**
-     * The status and headers of an answer of length bytes; false for HEAD, which gets no body. HEAD
-     * gets the Content-Length that GET would, set here: the JDK sends none (and warns if given one).
-     */
-    private static boolean sendHeaders(HttpExchange exchange, int status, long length) throws IOException {
-        boolean head = exchange.getRequestMethod().equals("HEAD");
-        if (head) exchange.getResponseHeaders().set("Content-Length", Long.toString(length));
-        exchange.sendResponseHeaders(status, head || length == 0 ? -1 : length);
-        return !head;
     }
 
     private static void pause(Duration delay) {

@@ -1,17 +1,18 @@
 package dockercoins.rng;
 
-import com.sun.net.httpserver.Filter;
+import static dockercoins.rng.Http.SAYS_CONNECTION_CLOSE;
+import static dockercoins.rng.Http.cannotListen;
+import static dockercoins.rng.Http.routeFilters;
+import static dockercoins.rng.Http.sendHeaders;
+import static dockercoins.rng.Http.sendText;
+
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import com.sun.net.httpserver.SimpleFileServer;
-import com.sun.net.httpserver.SimpleFileServer.OutputLevel;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import org.slf4j.LoggerFactory;
@@ -57,45 +58,58 @@ public final class Rng {
     static HttpServer start(Settings settings, SingleFile queue, RngMetrics metrics) throws IOException {
         metrics.watch(queue);
         var server = HttpServer.create(new InetSocketAddress(settings.bindAddress(), settings.port()), 0);
-        server.createContext("/", exchange -> {
-            String method = exchange.getRequestMethod();
-            if (!method.equals("GET") && !method.equals("HEAD")) {
-                exchange.getResponseHeaders().set("Allow", "GET, HEAD");
-                reply(exchange, 405, "rng only answers GET, not " + method + "\n");
-                return;
-            }
-            String path = exchange.getRequestURI().getPath();
-            String problem = problemWith(path); // why /<n> is not a count rng serves, or null
-            switch (path) {
-                case "/" -> queue.serve(exchange, e -> reply(e, 200, "RNG running on " + HOSTNAME + "\n"));
-                case String deeper when deeper.indexOf('/', 1) >= 0 ->
-                        reply(exchange, 404, "no such page: rng answers / and /<number of bytes>\n");
-                case String badCount when problem != null ->
-                        reply(exchange, 400, exchange.getRequestURI().getRawPath() + problem + "\n");
-                default -> queue.serve(exchange, e -> { // GET /{n}
-                    pause(settings.delay()); // Simulate a little bit of delay, as the original does.
-                    sendRandomBytes(e, Integer.parseInt(path.substring(1)));
-                });
-            }
-        }).getFilters().addAll(settings.accessLog() // DEMO: a line per request (ACCESS_LOG=off, for throughput: none)
-                ? List.of(SAYS_CONNECTION_CLOSE, SimpleFileServer.createOutputFilter(System.out, OutputLevel.INFO), metrics.countRequests())
-                : List.of(SAYS_CONNECTION_CLOSE, metrics.countRequests()));
+        server.createContext("/", exchange -> route(exchange, settings.delay(), queue))
+                .getFilters().addAll(routeFilters(settings.accessLog(), metrics.countRequests()));
         // Not access-logged, so rng's log stream still stops when its line does (a lab watches it).
         server.createContext("/metrics", metrics.handler()).getFilters().add(SAYS_CONNECTION_CLOSE);
-        server.createContext("/healthz", exchange -> reply(exchange, 200, "rng is alive\n")).getFilters().add(SAYS_CONNECTION_CLOSE);
-        server.createContext("/readyz", exchange -> {
-            if (Drain.stopping()) {
-                reply(exchange, 503, "not ready: shutting down\n");
-                return;
-            }
-            int waiting = queue.waiting();
-            boolean ready = waiting < settings.readyMaxQueue();
-            reply(exchange, ready ? 200 : 503, (ready ? "ready: " : "not ready: ") + waiting
-                    + " requests waiting in line, the limit is " + settings.readyMaxQueue() + "\n");
-        }).getFilters().add(SAYS_CONNECTION_CLOSE);
+        server.createContext("/healthz", exchange -> sendText(exchange, 200, "rng is alive\n")).getFilters().add(SAYS_CONNECTION_CLOSE);
+        server.createContext("/readyz", exchange -> readyz(exchange, queue, settings.readyMaxQueue())).getFilters().add(SAYS_CONNECTION_CLOSE);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.start();
         return server;
+    }
+
+    /** GET / and GET /{n} wait in the line; a request rng does not serve is answered at once. */
+    private static void route(HttpExchange exchange, Duration delay, SingleFile queue) throws IOException {
+        String method = exchange.getRequestMethod();
+        String path = exchange.getRequestURI().getPath();
+        String problem = path.length() > 1 ? problemWith(path) : null; // why /<n> is not a count rng serves
+        if (!method.equals("GET") && !method.equals("HEAD")) {
+            exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+            sendText(exchange, 405, "rng only answers GET, not " + method + "\n");
+        } else if (path.equals("/")) {
+            queue.serve(exchange, Rng::index);
+        } else if (path.indexOf('/', 1) >= 0) {
+            sendText(exchange, 404, "no such page: rng answers / and /<number of bytes>\n");
+        } else if (problem != null) {
+            sendText(exchange, 400, exchange.getRequestURI().getRawPath() + problem + "\n");
+        } else {
+            int n = Integer.parseInt(path.substring(1));
+            queue.serve(exchange, e -> randomBytes(e, n, delay));
+        }
+    }
+
+    /** GET /: who answers. */
+    private static void index(HttpExchange exchange) throws IOException {
+        sendText(exchange, 200, "RNG running on " + HOSTNAME + "\n");
+    }
+
+    /** GET /{n}: n random bytes. */
+    private static void randomBytes(HttpExchange exchange, int n, Duration delay) throws IOException {
+        pause(delay); // Simulate a little bit of delay, as the original does.
+        sendRandomBytes(exchange, n);
+    }
+
+    /** Ready while fewer than RNG_READY_MAX_QUEUE requests wait in the line, until SIGTERM. */
+    private static void readyz(HttpExchange exchange, SingleFile queue, int readyMaxQueue) throws IOException {
+        if (Drain.stopping()) {
+            sendText(exchange, 503, "not ready: shutting down\n");
+            return;
+        }
+        int waiting = queue.waiting();
+        boolean ready = waiting < readyMaxQueue;
+        sendText(exchange, ready ? 200 : 503, (ready ? "ready: " : "not ready: ") + waiting
+                + " requests waiting in line, the limit is " + readyMaxQueue + "\n");
     }
 
     /** Why "/n" asks for no byte count that rng serves, or null when it does. */
@@ -109,18 +123,6 @@ public final class Rng {
         }
         return null;
     }
-
-    /**
-     * HTTP/1.1 manners: after a request that says {@code Connection: close} the JDK closes the
-     * connection but does not say so in the answer, and a client such as wrk then counts an error.
-     */
-    static final Filter SAYS_CONNECTION_CLOSE = Filter.beforeHandler("answers Connection: close in kind", exchange -> {
-        for (String value : exchange.getRequestHeaders().getOrDefault("Connection", List.of())) {
-            for (String option : value.split(",")) {
-                if (option.strip().equalsIgnoreCase("close")) exchange.getResponseHeaders().set("Connection", "close");
-            }
-        }
-    });
 
     public static void main(String[] args) {
         Settings settings;
@@ -145,36 +147,7 @@ public final class Rng {
         LoggerFactory.getLogger(Rng.class).info("rng listening on port {}", server.getAddress().getPort());
     }
 
-    /** Why the server could not start; for a port below 1024 refused (no NET_BIND_SERVICE), the cause and the fixes. */
-    static String cannotListen(String service, String address, int port, IOException e) {
-        String line = service + " cannot listen on " + address + ":" + port + ": " + e.getMessage();
-        if (port >= 1024 || !String.valueOf(e.getMessage()).contains("Permission denied")) return line;
-        return line + ": a port below 1024 needs the capability NET_BIND_SERVICE, which this runtime or image does not give"
-                + " (Kaniko, for one, drops the image's file capability); fix: set PORT to 1024 or above, or run where"
-                + " unprivileged ports are allowed (sysctl net.ipv4.ip_unprivileged_port_start=0), or grant NET_BIND_SERVICE";
-    }
-
-    // Plumbing below: answers, the delay, the OS generator.
-
-    private static void reply(HttpExchange exchange, int status, String text) throws IOException {
-        byte[] body = text.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-        boolean withBody = sendHeaders(exchange, status, body.length);
-        try (var out = exchange.getResponseBody()) {
-            if (withBody) out.write(body);
-        }
-    }
-
-    /**
-     * The status and headers of an answer of length bytes; false for HEAD, which gets no body. HEAD
-     * gets the Content-Length that GET would, set here: the JDK sends none (and warns if given one).
-     */
-    private static boolean sendHeaders(HttpExchange exchange, int status, long length) throws IOException {
-        boolean head = exchange.getRequestMethod().equals("HEAD");
-        if (head) exchange.getResponseHeaders().set("Content-Length", Long.toString(length));
-        exchange.sendResponseHeaders(status, head || length == 0 ? -1 : length);
-        return !head;
-    }
+    // Plumbing below: the random bytes, the delay, the OS generator.
 
     /** Sends n bytes from the OS generator, 64 KiB at a time: many big answers at once never fill the heap. */
     private static void sendRandomBytes(HttpExchange exchange, int n) throws IOException {

@@ -1,19 +1,21 @@
 package dockercoins.webui;
 
-import com.sun.net.httpserver.Filter;
+import static dockercoins.webui.Http.SAYS_CONNECTION_CLOSE;
+import static dockercoins.webui.Http.cannotListen;
+import static dockercoins.webui.Http.routeFilters;
+import static dockercoins.webui.Http.send;
+import static dockercoins.webui.Http.sendText;
+
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.SimpleFileServer;
-import com.sun.net.httpserver.SimpleFileServer.OutputLevel;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import org.slf4j.LoggerFactory;
@@ -65,9 +67,7 @@ public final class WebUi {
                 case "/json" -> json(exchange, redis);
                 default -> files.handle(exchange); // 404 for anything outside FILES_DIR
             }
-        }).getFilters().addAll(settings.accessLog() // common log format; ACCESS_LOG=off: no line per request
-                ? List.of(SAYS_CONNECTION_CLOSE, SimpleFileServer.createOutputFilter(System.out, OutputLevel.INFO), metrics.countJsonRequests())
-                : List.of(SAYS_CONNECTION_CLOSE, metrics.countJsonRequests()));
+        }).getFilters().addAll(routeFilters(settings.accessLog(), metrics.countJsonRequests()));
         // Never access-logged, like rng's and hasher's: probes and scrapes would drown the page's polls.
         server.createContext("/metrics", metrics.handler()).getFilters().add(SAYS_CONNECTION_CLOSE);
         server.createContext("/healthz", exchange -> sendText(exchange, 200, "webui is alive\n")).getFilters().add(SAYS_CONNECTION_CLOSE);
@@ -115,33 +115,9 @@ public final class WebUi {
         }
     }
 
-    private static void sendText(HttpExchange exchange, int status, String text) throws IOException {
-        send(exchange, status, "text/plain; charset=utf-8", text);
-    }
-
     private static void sendJson(HttpExchange exchange, int status, String json) throws IOException {
         exchange.getResponseHeaders().set("Cache-Control", "no-store");
         send(exchange, status, "application/json; charset=utf-8", json);
-    }
-
-    private static void send(HttpExchange exchange, int status, String contentType, String text) throws IOException {
-        byte[] body = text.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", contentType);
-        boolean withBody = sendHeaders(exchange, status, body.length);
-        try (var out = exchange.getResponseBody()) {
-            if (withBody) out.write(body);
-        }
-    }
-
-    /**
-     * The status and headers of an answer of length bytes; false for HEAD, which gets no body. HEAD
-     * gets the Content-Length that GET would, set here: the JDK sends none (and warns if given one).
-     */
-    private static boolean sendHeaders(HttpExchange exchange, int status, long length) throws IOException {
-        boolean head = exchange.getRequestMethod().equals("HEAD");
-        if (head) exchange.getResponseHeaders().set("Content-Length", Long.toString(length));
-        exchange.sendResponseHeaders(status, head || length == 0 ? -1 : length);
-        return !head;
     }
 
     /**
@@ -153,34 +129,12 @@ public final class WebUi {
         sendText(exchange, 303, "See Other. Redirecting to " + location + "\n");
     }
 
-    /**
-     * HTTP/1.1 manners: after a request that says {@code Connection: close} the JDK closes the
-     * connection but does not say so in the answer, and a client such as wrk then counts an error.
-     */
-    static final Filter SAYS_CONNECTION_CLOSE = Filter.beforeHandler("answers Connection: close in kind", exchange -> {
-        for (String value : exchange.getRequestHeaders().getOrDefault("Connection", List.of())) {
-            for (String option : value.split(",")) {
-                if (option.strip().equalsIgnoreCase("close")) exchange.getResponseHeaders().set("Connection", "close");
-            }
-        }
-    });
-
-    /** Why the server could not start; for a port below 1024 refused (no NET_BIND_SERVICE), the cause and the fixes. */
-    static String cannotListen(String service, String address, int port, IOException e) {
-        String line = service + " cannot listen on " + address + ":" + port + ": " + e.getMessage();
-        if (port >= 1024 || !String.valueOf(e.getMessage()).contains("Permission denied")) return line;
-        return line + ": a port below 1024 needs the capability NET_BIND_SERVICE, which this runtime or image does not give"
-                + " (Kaniko, for one, drops the image's file capability); fix: set PORT to 1024 or above, or run where"
-                + " unprivileged ports are allowed (sysctl net.ipv4.ip_unprivileged_port_start=0), or grant NET_BIND_SERVICE";
-    }
-
     /** The pool of Redis connections. */
     static RedisClient redisClient(URI url) {
         var pool = new ConnectionPoolConfig();
         pool.setJmxEnabled(false); // starting JMX for the pool would cost ~0.3 s of start-up and ~10 MB
-        // A PING before each use: after a Redis restart every pooled connection is dead, and the
-        // first command would fail although Redis is up (webui's first /json answered 503, the
-        // worker waited 10 s once more); a dead connection is now replaced at once.
+        // PING each connection before use: after a Redis restart every pooled connection is dead,
+        // and the test replaces a dead one at once, so the first command after a restart succeeds.
         pool.setTestOnBorrow(true);
         return RedisClient.builder().fromURI(url).poolConfig(pool).build();
     }

@@ -54,9 +54,8 @@ public final class Worker {
     static RedisClient redisClient(URI url) {
         var pool = new ConnectionPoolConfig();
         pool.setJmxEnabled(false); // starting JMX for the pool would cost ~0.3 s of start-up and ~10 MB
-        // A PING before each use: after a Redis restart every pooled connection is dead, and the
-        // first command would fail although Redis is up (webui's first /json answered 503, the
-        // worker waited 10 s once more); a dead connection is now replaced at once.
+        // PING each connection before use: after a Redis restart every pooled connection is dead,
+        // and the test replaces a dead one at once, so the first command after a restart succeeds.
         pool.setTestOnBorrow(true);
         return RedisClient.builder().fromURI(url).poolConfig(pool).build();
     }
