@@ -135,8 +135,8 @@ steady_rate() {
 }
 # check_rate WHAT RATE LO HI: the rate within [LO, HI]; if not, the workers' last errors say why
 check_rate() {
-  check "$1" between "$2" "$3" "$4"
-  between "$2" "$3" "$4" || compose logs --tail 200 worker 2>/dev/null | plain | grep ERROR | tail -4
+  if between "$2" "$3" "$4"; then pass "$1"
+  else fail "$1"; compose logs --tail 200 worker 2>/dev/null | plain | grep ERROR | tail -4; fi
 }
 port_free() { ! curl -s --max-time 2 -o /dev/null "http://127.0.0.1:$1/"; }
 # the median of three response times of $1, in seconds
