@@ -100,19 +100,13 @@ running_workers() { compose ps worker 2>/dev/null | grep -c ' Up '; }
 # answers). A rate read across such a stall measures the engine, not the lab, so rates are read
 # once every worker is at work, over a window in which none stalled (docs/containers.md).
 
-# every running worker logged a non-zero count in the last $1 seconds
-all_at_work() {
-  local id
-  for id in $(compose ps -q worker 2>/dev/null); do
-    docker_ logs --since "$1s" "$id" 2>&1 | grep -q -E '(^|[^0-9])[1-9][0-9]* units of work done' || return 1
-  done
-}
-# the longest time, in seconds, any worker went without logging its count in the last $1 seconds
+# the longest time, in seconds, any running worker went without logging a non-zero count in the
+# last $1 seconds ($1 for a worker that logged none)
 longest_silence() {
   local id now
   now=$(date -u +%s.%N)
   for id in $(compose ps -q worker 2>/dev/null); do
-    docker_ logs --since "$1s" "$id" 2>&1 | grep 'units of work done' |
+    docker_ logs --since "$1s" "$id" 2>&1 | grep -E '(^|[^0-9])[1-9][0-9]* units of work done' |
       awk -v now="$now" -v span="$1" '
         BEGIN { end = now % 86400; last = end - span }
         { split(substr($1, 12, 12), t, ":"); at = t[1] * 3600 + t[2] * 60 + t[3]
@@ -121,6 +115,8 @@ longest_silence() {
         END { if (end - last > longest) longest = end - last; printf "%.1f\n", longest }'
   done | sort -n | tail -1
 }
+# every running worker logged a non-zero count in the last $1 seconds
+all_at_work() { below "$(longest_silence "$1")" "$1"; }
 # steady_rate: hashes/s over 12 s in which no worker went 3 s without logging its count; a window
 # with a stall is measured again (at most 3 windows: if all stalled, the last one is printed)
 steady_rate() {
