@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Measures what docs/containers.md reports: image sizes, and container start-up time
+# Measures what docs/bench.md reports: image sizes, and container start-up time
 # (from `docker start` to the first HTTP response on port 80), with and without the AOT cache.
 # Usage (from the repo root, after `docker-compose build`): deploy/measure.sh [runs]
 set -euo pipefail

@@ -2,7 +2,7 @@
 # The container test: plays the workshop's Compose chapter against real containers, once with
 # today's `docker compose` (v2 and later) and once with docker-compose 1.29 (the Python "v1"),
 # each asserting what the slides promise; the image, fault and restart checks run once, with
-# `docker compose` (see docs/containers.md).
+# `docker compose` (see docs/compose.md).
 #
 #   deploy/test-containers.sh            # from the repo root; as root if no engine answers yet
 #
@@ -98,7 +98,7 @@ running_workers() { compose ps worker 2>/dev/null | grep -c ' Up '; }
 # On podman a DNS look-up in flight can go unanswered (more often while containers join or leave
 # the network): the resolver waits 5 s and asks again, and a worker stalls for 10 s (Docker's DNS
 # answers). A rate read across such a stall measures the engine, not the lab, so rates are read
-# once every worker is at work, over a window in which none stalled (docs/containers.md).
+# once every worker is at work, over a window in which none stalled (docs/compose.md).
 
 # the longest time, in seconds, any running worker went without logging a non-zero count in the
 # last $1 seconds ($1 for a worker that logged none)

@@ -1,4 +1,4 @@
-# Connection churn (docs/rng-hasher.md): each request on a new connection with "Connection: close"; prints RSS of PID as it goes.
+# Connection churn (docs/bench.md, "Where the memory goes"): each request on a new connection with "Connection: close"; prints RSS of PID as it goes.
 # usage: churn.py PORT PID TOTAL THREADS METHOD PATH
 import socket, sys, threading, time
 port, pid, total, threads, method, path = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5], sys.argv[6]

@@ -91,7 +91,7 @@ seccompProfile:
 
 {{- /*
 Resources of a container: (list root resources "java"|"redis"). The service's own resources
-when given; else, hardened, the sizes measured in docs/containers.md (a Java service uses 26-49
+when given; else, hardened, the sizes measured in docs/bench.md (a Java service uses 26-49
 MB with -Xmx32m, redis less); else none.
 */}}
 {{- define "dockercoins.resources" -}}

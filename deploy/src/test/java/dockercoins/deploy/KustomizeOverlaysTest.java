@@ -230,7 +230,7 @@ class KustomizeOverlaysTest {
             long limit = mebibytes(get(c, "resources", "limits", "memory"));
             assertTrue(request >= 32 && request <= limit, dir + ": " + name + " memory request " + request + " <= limit " + limit);
             if (!name.equals("redis")) {
-                // measured: 26-49 MB per Java service with -Xmx32m (docs/containers.md)
+                // measured: 26-49 MB per Java service with -Xmx32m (docs/bench.md)
                 assertTrue(request >= 48 && limit >= 96, dir + ": " + name + " has room for a JVM with -Xmx32m");
                 List<Object> mounts = list(c.get("volumeMounts"));
                 assertTrue(mounts.stream().anyMatch(m -> "/tmp".equals(map(m).get("mountPath"))), dir + ": writable /tmp in " + name);
