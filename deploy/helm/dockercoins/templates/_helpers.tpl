@@ -143,11 +143,16 @@ spec:
     {{- with $root.Values.image.pullPolicy }}
     imagePullPolicy: {{ . }}
     {{- end }}
+    {{- $chaos := and (not (empty .port)) $root.Values.chaos.enabled }}
     {{- if .port }}
     ports:
     - containerPort: {{ .port }}
+    {{- if $chaos }}
+    - {name: chaos, containerPort: 8081}
     {{- end }}
-    {{- with include "dockercoins.env" .env | trim }}
+    {{- end }}
+    {{- $env := merge (dict) .env $root.Values.chaos.env (ternary (dict "CHAOS" "on") (dict) $chaos) }}
+    {{- with include "dockercoins.env" $env | trim }}
     env: {{- . | nindent 4 }}
     {{- end }}
     {{- if .port }}

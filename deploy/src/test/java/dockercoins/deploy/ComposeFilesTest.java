@@ -82,6 +82,18 @@ class ComposeFilesTest {
         assertNotNull(KustomizeOverlaysTest.get(service(services, "webui"), "healthcheck", "test"));
     }
 
+    @Test
+    void chaos_variant_opens_chaos_on_rng_hasher_and_webui_on_this_machine_only() throws IOException {
+        Map<String, Object> services = services("deploy/compose/chaos.yaml");
+        assertEquals(Set.of("rng", "hasher", "webui"), services.keySet());
+        for (String name : services.keySet()) {
+            assertEquals(Map.of("CHAOS", "on"), service(services, name).get("environment"), name);
+            for (Object port : (List<?>) service(services, name).get("ports")) {
+                assertTrue(((String) port).matches("127\\.0\\.0\\.1:808[1-3]:8081"), name + ": " + port);
+            }
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"deploy/swarm/dockercoins.yml", "deploy/swarm/dockercoins+healthcheck.yml"})
     void swarm_stacks_run_rng_on_every_node_and_ten_workers(String file) throws IOException {

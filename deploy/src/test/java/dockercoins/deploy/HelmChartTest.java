@@ -206,7 +206,8 @@ class HelmChartTest {
             "hardened=true                                          | overlays/hardened",
             "rng.delay=0,hasher.delay=0,worker.delay=0              | overlays/turbo",
             "rng.kind=DaemonSet,probes=readiness,networkPolicies=true,hardened=true | overlays/production",
-            "probes=healthz                                         | observability/overlays/probes-healthz"})
+            "probes=healthz                                         | observability/overlays/probes-healthz",
+            "chaos.enabled=true                                     | overlays/chaos"})
     void each_option_renders_what_the_matching_kustomize_overlay_renders(String sets, String overlay) throws Exception {
         kubectl();
         Map<String, String> values = new LinkedHashMap<>();

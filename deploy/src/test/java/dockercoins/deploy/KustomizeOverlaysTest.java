@@ -196,10 +196,11 @@ class KustomizeOverlaysTest {
         Map<String, String> delays = Map.of("rng", "RNG_DELAY", "hasher", "HASHER_DELAY", "worker", "WORKER_DELAY");
         delays.forEach((name, variable) -> {
             Object env = container(objects, name).get("env");
+            var delaysSet = env == null ? List.of() : list(env).stream().filter(e -> !map(e).get("name").equals("CHAOS")).toList();
             if (turbo) {
-                assertEquals(List.of(Map.of("name", variable, "value", "0")), env, dir + ": env of " + name);
+                assertEquals(List.of(Map.of("name", variable, "value", "0")), delaysSet, dir + ": env of " + name);
             } else {
-                assertNull(env, dir + ": " + name + " keeps the default delays");
+                assertEquals(List.of(), delaysSet, dir + ": " + name + " keeps the default delays");
             }
         });
     }

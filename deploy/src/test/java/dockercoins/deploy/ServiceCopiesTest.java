@@ -45,9 +45,11 @@ class ServiceCopiesTest {
                     "the graceful stop on SIGTERM (SHUTDOWN_DRAIN), the same in every service with a port"),
             new CopiedFile("src/main/java/dockercoins/{s}/Http.java", List.of("rng", "hasher", "webui"),
                     "answers, filters and the start-up error, the same in every service with a port"),
+            new CopiedFile("src/main/java/dockercoins/{s}/Chaos.java", List.of("rng", "hasher", "webui"),
+                    "faults on demand (CHAOS=on, CHAOS_*), the same in every service with a port"),
             new CopiedFile("src/main/resources/simplelogger.properties", SERVICES, "the same log line format everywhere"),
             new CopiedFile("jvm.flags", SERVICES, "the JVM flags of the image and of ./dockercoins: the same for every service today"),
-            new CopiedFile("src/test/java/dockercoins/{s}/ServiceProcess.java", List.of("rng", "hasher"),
+            new CopiedFile("src/test/java/dockercoins/{s}/ServiceProcess.java", List.of("rng", "hasher", "webui"),
                     "runs the service's main as a real JVM in the tests"),
             new CopiedFile("src/test/java/dockercoins/{s}/TestRedis.java", List.of("worker", "webui"),
                     "a real redis-server for the tests"));

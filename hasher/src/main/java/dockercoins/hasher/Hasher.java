@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.Executors;
+import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -30,7 +31,8 @@ public final class Hasher {
     private static final String HOSTNAME = Env.hostname();
 
     /** Configuration comes only from environment variables, with the compose defaults. */
-    record Settings(int port, String bindAddress, Duration delay, Duration shutdownDrain, boolean accessLog, boolean debug) {
+    record Settings(int port, String bindAddress, Duration delay, Duration shutdownDrain, boolean accessLog, boolean debug,
+            Chaos.Settings chaos) {
         static Settings fromEnv(Map<String, String> variables) {
             var env = new Env(variables);
             return new Settings(
@@ -39,37 +41,46 @@ public final class Hasher {
                     env.seconds("HASHER_DELAY", "0.1"),
                     env.seconds("SHUTDOWN_DRAIN", "3"),
                     env.onOff("ACCESS_LOG", "on"),
-                    env.debug());
+                    env.debug(),
+                    Chaos.Settings.fromEnv(variables));
         }
     }
 
     /**
      * Routes: GET / answers at once; POST / hashes the body. Requests run concurrently.
-     * GET /metrics, /healthz and /readyz are for Prometheus and probes.
+     * GET /metrics, /healthz and /readyz are for Prometheus and probes. The faults of {@link Chaos}
+     * (none by default) apply to GET and POST /, and to the probes' answers.
      */
     static HttpServer start(Settings settings) throws IOException {
+        return start(settings, new Chaos("hasher", settings.chaos().atStart()));
+    }
+
+    static HttpServer start(Settings settings, Chaos chaos) throws IOException {
         var metrics = new HasherMetrics();
+        chaos.register(metrics.registry());
+        var log = LoggerFactory.getLogger(Hasher.class); // not a static field: main applies DEBUG first
         var server = HttpServer.create(new InetSocketAddress(settings.bindAddress(), settings.port()), 0);
-        server.createContext("/", exchange -> route(exchange, settings.delay()))
-                .getFilters().addAll(routeFilters(settings.accessLog(), metrics.measureRequests()));
+        server.createContext("/", exchange -> route(exchange, settings.delay(), log))
+                .getFilters().addAll(routeFilters(settings.accessLog(), metrics.measureRequests(), chaos));
         // Never access-logged, like rng's: a scrape every few seconds would drown the requests.
         server.createContext("/metrics", metrics.handler()).getFilters().add(SAYS_CONNECTION_CLOSE);
-        server.createContext("/healthz", exchange -> sendText(exchange, 200, "hasher is alive\n")).getFilters().add(SAYS_CONNECTION_CLOSE);
-        server.createContext("/readyz", Hasher::readyz).getFilters().add(SAYS_CONNECTION_CLOSE);
+        server.createContext("/chaos", chaos::notHere).getFilters().add(SAYS_CONNECTION_CLOSE);
+        server.createContext("/healthz", chaos::healthz).getFilters().add(SAYS_CONNECTION_CLOSE);
+        server.createContext("/readyz", exchange -> readyz(exchange, chaos)).getFilters().add(SAYS_CONNECTION_CLOSE);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.start();
         return server;
     }
 
     /** GET / and POST /; anything else is answered with what hasher does serve. */
-    private static void route(HttpExchange exchange, Duration delay) throws IOException {
+    private static void route(HttpExchange exchange, Duration delay, Logger log) throws IOException {
         String method = exchange.getRequestMethod();
         if (!exchange.getRequestURI().getPath().equals("/")) {
             sendText(exchange, 404, "no such page: hasher answers GET / and POST /\n");
         } else if (method.equals("GET") || method.equals("HEAD")) {
             index(exchange);
         } else if (method.equals("POST")) {
-            hash(exchange, delay);
+            hash(exchange, delay, log);
         } else {
             exchange.getResponseHeaders().set("Allow", "GET, HEAD, POST");
             sendText(exchange, 405, "hasher answers GET and POST, not " + method + "\n");
@@ -82,20 +93,21 @@ public final class Hasher {
     }
 
     /** POST /: the hex SHA-256 of the body, at most 1 MiB of it. */
-    private static void hash(HttpExchange exchange, Duration delay) throws IOException {
+    private static void hash(HttpExchange exchange, Duration delay, Logger log) throws IOException {
         String hash = declaredLength(exchange) > MAX_BODY ? null : sha256(exchange.getRequestBody());
         if (hash == null) {
             tooLarge(exchange);
             return;
         }
         pause(delay); // Simulate a little bit of delay, as the original does.
-        LoggerFactory.getLogger(Hasher.class).debug("Hashed the body into {}", hash);
+        log.debug("Hashed the body into {}", hash);
         sendText(exchange, 200, hash);
     }
 
-    /** No dependency to wait for: ready until SIGTERM. */
-    private static void readyz(HttpExchange exchange) throws IOException {
+    /** No dependency to wait for: ready until SIGTERM (or chaos says otherwise). */
+    private static void readyz(HttpExchange exchange, Chaos chaos) throws IOException {
         if (Drain.stopping()) sendText(exchange, 503, "not ready: shutting down\n");
+        else if (!chaos.ready()) sendText(exchange, 503, "not ready: chaos ready=false\n");
         else sendText(exchange, 200, "ready\n");
     }
 
@@ -128,13 +140,15 @@ public final class Hasher {
         }
         if (settings.debug()) Env.enableDebugLogs(); // before the first logger
         HttpServer server;
+        var chaos = new Chaos("hasher", settings.chaos().atStart());
         try {
-            server = start(settings);
+            server = start(settings, chaos);
         } catch (IOException e) {
             System.err.println(cannotListen("hasher", settings.bindAddress(), settings.port(), e));
             System.exit(1);
             return;
         }
+        if (settings.chaos().on()) chaos.listenOrExit(settings.bindAddress(), settings.chaos().port());
         Drain.onSigterm("hasher", server, settings.shutdownDrain());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> server.stop(0))); // Ctrl-C and other signals: at once
         LoggerFactory.getLogger(Hasher.class).info("hasher listening on port {}", server.getAddress().getPort());

@@ -35,6 +35,11 @@ final class HasherMetrics {
     // The JVM metrics and the handler are made at the first scrape: start-up does not wait for them.
     private HttpHandler scrape;
 
+    /** Where other parts of hasher add their metrics (the faults of Chaos). */
+    PrometheusRegistry registry() {
+        return registry;
+    }
+
     /** A filter that counts, times and tracks in flight every request it wraps. */
     Filter measureRequests() {
         return new Filter() {

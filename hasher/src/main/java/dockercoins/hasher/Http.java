@@ -16,13 +16,15 @@ final class Http {
 
     /**
      * The filters of a service's own routes, in order: HTTP/1.1 manners, a line per request in the
-     * common log format (the lab watches it; ACCESS_LOG=off drops it, for throughput), the metrics.
+     * common log format (the lab watches it; ACCESS_LOG=off drops it, for throughput), the metrics,
+     * then the faults of {@link Chaos}, which the log and the metrics see as any other answer.
      */
-    static List<Filter> routeFilters(boolean accessLog, Filter metrics) {
+    static List<Filter> routeFilters(boolean accessLog, Filter metrics, Chaos chaos) {
         var filters = new ArrayList<Filter>();
         filters.add(SAYS_CONNECTION_CLOSE);
         if (accessLog) filters.add(SimpleFileServer.createOutputFilter(System.out, OutputLevel.INFO));
         filters.add(metrics);
+        filters.add(chaos.filter());
         return filters;
     }
 

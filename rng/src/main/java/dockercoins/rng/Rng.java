@@ -29,7 +29,7 @@ public final class Rng {
 
     /** Configuration comes only from environment variables, with the compose defaults. */
     record Settings(int port, String bindAddress, Duration delay, int concurrency, int readyMaxQueue, Duration shutdownDrain,
-            boolean accessLog, boolean debug) {
+            boolean accessLog, boolean debug, Chaos.Settings chaos) {
         static Settings fromEnv(Map<String, String> variables) {
             var env = new Env(variables);
             return new Settings(
@@ -40,30 +40,38 @@ public final class Rng {
                     env.number("RNG_READY_MAX_QUEUE", "10", 1, Integer.MAX_VALUE, "a whole number of waiting requests, 1 or more"),
                     env.seconds("SHUTDOWN_DRAIN", "3"),
                     env.onOff("ACCESS_LOG", "on"),
-                    env.debug());
+                    env.debug(),
+                    Chaos.Settings.fromEnv(variables));
         }
     }
 
     /** Starts rng with its line of waiting clients. */
     static HttpServer start(Settings settings) throws IOException {
+        return start(settings, new Chaos("rng", settings.chaos().atStart()));
+    }
+
+    static HttpServer start(Settings settings, Chaos chaos) throws IOException {
         var metrics = new RngMetrics();
         // DEMO: one request at a time, in arrival order: the bottleneck the labs find (see SingleFile).
-        return start(settings, new SingleFile(settings.concurrency(), metrics), metrics);
+        return start(settings, new SingleFile(settings.concurrency(), metrics), metrics, chaos);
     }
 
     /**
      * Routes: GET / and GET /{n}, both through the queue; bad requests are answered before it.
      * GET /metrics, /healthz and /readyz never wait in it: they must see the line, not stand in it.
+     * The faults of {@link Chaos} (none by default) apply to GET / and /{n}, and to the probes' answers.
      */
-    static HttpServer start(Settings settings, SingleFile queue, RngMetrics metrics) throws IOException {
+    static HttpServer start(Settings settings, SingleFile queue, RngMetrics metrics, Chaos chaos) throws IOException {
         metrics.watch(queue);
+        chaos.register(metrics.registry());
         var server = HttpServer.create(new InetSocketAddress(settings.bindAddress(), settings.port()), 0);
         server.createContext("/", exchange -> route(exchange, settings.delay(), queue))
-                .getFilters().addAll(routeFilters(settings.accessLog(), metrics.countRequests()));
+                .getFilters().addAll(routeFilters(settings.accessLog(), metrics.countRequests(), chaos));
         // Not access-logged, so rng's log stream still stops when its line does (a lab watches it).
         server.createContext("/metrics", metrics.handler()).getFilters().add(SAYS_CONNECTION_CLOSE);
-        server.createContext("/healthz", exchange -> sendText(exchange, 200, "rng is alive\n")).getFilters().add(SAYS_CONNECTION_CLOSE);
-        server.createContext("/readyz", exchange -> readyz(exchange, queue, settings.readyMaxQueue())).getFilters().add(SAYS_CONNECTION_CLOSE);
+        server.createContext("/chaos", chaos::notHere).getFilters().add(SAYS_CONNECTION_CLOSE);
+        server.createContext("/healthz", chaos::healthz).getFilters().add(SAYS_CONNECTION_CLOSE);
+        server.createContext("/readyz", exchange -> readyz(exchange, queue, settings.readyMaxQueue(), chaos)).getFilters().add(SAYS_CONNECTION_CLOSE);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.start();
         return server;
@@ -100,10 +108,10 @@ public final class Rng {
         sendRandomBytes(exchange, n);
     }
 
-    /** Ready while fewer than RNG_READY_MAX_QUEUE requests wait in the line, until SIGTERM. */
-    private static void readyz(HttpExchange exchange, SingleFile queue, int readyMaxQueue) throws IOException {
-        if (Drain.stopping()) {
-            sendText(exchange, 503, "not ready: shutting down\n");
+    /** Ready while fewer than RNG_READY_MAX_QUEUE requests wait in the line, until SIGTERM (or chaos says otherwise). */
+    private static void readyz(HttpExchange exchange, SingleFile queue, int readyMaxQueue, Chaos chaos) throws IOException {
+        if (Drain.stopping() || !chaos.ready()) {
+            sendText(exchange, 503, Drain.stopping() ? "not ready: shutting down\n" : "not ready: chaos ready=false\n");
             return;
         }
         int waiting = queue.waiting();
@@ -135,13 +143,15 @@ public final class Rng {
         }
         if (settings.debug()) Env.enableDebugLogs(); // before the first logger
         HttpServer server;
+        var chaos = new Chaos("rng", settings.chaos().atStart());
         try {
-            server = start(settings);
+            server = start(settings, chaos);
         } catch (IOException e) {
             System.err.println(cannotListen("rng", settings.bindAddress(), settings.port(), e));
             System.exit(1);
             return;
         }
+        if (settings.chaos().on()) chaos.listenOrExit(settings.bindAddress(), settings.chaos().port());
         Drain.onSigterm("rng", server, settings.shutdownDrain());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> server.stop(0))); // Ctrl-C and other signals: at once
         LoggerFactory.getLogger(Rng.class).info("rng listening on port {}", server.getAddress().getPort());

@@ -35,6 +35,11 @@ final class RngMetrics implements SingleFile.Timings {
     // The JVM metrics and the handler are made at the first scrape: start-up does not wait for them.
     private HttpHandler scrape;
 
+    /** Where other parts of rng add their metrics (the faults of Chaos). */
+    PrometheusRegistry registry() {
+        return registry;
+    }
+
     /** Reports the requests waiting in this line at every scrape. */
     void watch(SingleFile queue) {
         GaugeWithCallback.builder().name("rng_queue_depth")

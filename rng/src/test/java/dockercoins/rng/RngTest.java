@@ -317,8 +317,8 @@ class RngTest {
 
     private URI start(double delaySeconds, int concurrency, SingleFile queue) throws IOException {
         var settings = new Rng.Settings(0, "127.0.0.1", Duration.ofMillis((long) (delaySeconds * 1000)), concurrency,
-                10, Duration.ZERO, true, false);
-        HttpServer server = Rng.start(settings, queue, new RngMetrics());
+                10, Duration.ZERO, true, false, Chaos.Settings.OFF);
+        HttpServer server = Rng.start(settings, queue, new RngMetrics(), new Chaos("rng", Chaos.Faults.NONE));
         servers.add(server);
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
     }

@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
 /** The service's main class run as a real JVM process (same java, same classpath), output captured. */
 final class ServiceProcess implements AutoCloseable {
     private static final List<String> SETTINGS = List.of("PORT", "BIND_ADDRESS", "RNG_DELAY", "RNG_CONCURRENCY", "RNG_READY_MAX_QUEUE",
-            "HASHER_DELAY", "SHUTDOWN_DRAIN", "ACCESS_LOG", "DEBUG", "JAVA_TOOL_OPTIONS");
+            "HASHER_DELAY", "SHUTDOWN_DRAIN", "ACCESS_LOG", "DEBUG", "JAVA_TOOL_OPTIONS", "REDIS_URL", "FILES_DIR", "CHAOS", "CHAOS_PORT",
+            "CHAOS_ERROR_RATE", "CHAOS_LATENCY", "CHAOS_READY", "CHAOS_HEALTHY", "CHAOS_CPU", "CHAOS_MEMORY");
     final Process process;
     /** stdout and stderr, one entry per line. */
     final List<String> lines = new CopyOnWriteArrayList<>();
@@ -67,9 +68,9 @@ final class ServiceProcess implements AutoCloseable {
         throw new AssertionError("no line matching " + pattern + " within " + timeout + "; output: " + lines);
     }
 
-    /** The port from the start-up line "... listening on port N". */
+    /** The port from the start-up line "... listening on port N" (webui: "running on port N"). */
     int awaitPort() {
-        return Integer.parseInt(awaitLine(Pattern.compile("listening on port (\\d+)"), Duration.ofSeconds(20)).group(1));
+        return Integer.parseInt(awaitLine(Pattern.compile("(?:listening|running) on port (\\d+)"), Duration.ofSeconds(20)).group(1));
     }
 
     /** SIGTERM, keeping its output readable: Process.destroy() would also close our end of the pipe. */

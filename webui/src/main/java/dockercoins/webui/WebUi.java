@@ -30,7 +30,8 @@ import redis.clients.jedis.exceptions.JedisException;
  */
 public final class WebUi {
     /** Configuration comes only from environment variables, with the compose defaults. */
-    record Settings(int port, String bindAddress, URI redisUrl, Path filesDir, Duration shutdownDrain, boolean accessLog, boolean debug) {
+    record Settings(int port, String bindAddress, URI redisUrl, Path filesDir, Duration shutdownDrain, boolean accessLog, boolean debug,
+            Chaos.Settings chaos) {
         static Settings fromEnv(Map<String, String> variables) {
             var env = new Env(variables);
             // Run from the source tree, the page is in webui/files; in the image FILES_DIR=/files.
@@ -43,17 +44,24 @@ public final class WebUi {
                             dir -> Files.isDirectory(Path.of(dir)) ? Path.of(dir).toAbsolutePath().normalize() : null),
                     env.seconds("SHUTDOWN_DRAIN", "3"),
                     env.onOff("ACCESS_LOG", "on"),
-                    env.debug());
+                    env.debug(),
+                    Chaos.Settings.fromEnv(variables));
         }
     }
 
     /**
      * Routes: / redirects to the page, /json gives the counters, anything else is a file from FILES_DIR.
      * GET /metrics, /healthz and /readyz (ready while Redis answers) are for Prometheus and probes.
+     * The faults of {@link Chaos} (none by default) apply to the page, /json and the files, and to the probes' answers.
      */
     static HttpServer start(Settings settings, UnifiedJedis redis) throws IOException {
+        return start(settings, redis, new Chaos("webui", settings.chaos().atStart()));
+    }
+
+    static HttpServer start(Settings settings, UnifiedJedis redis, Chaos chaos) throws IOException {
         var files = SimpleFileServer.createFileHandler(settings.filesDir());
         var metrics = new WebUiMetrics(redis);
+        chaos.register(metrics.registry());
         var server = HttpServer.create(new InetSocketAddress(settings.bindAddress(), settings.port()), 0);
         server.createContext("/", exchange -> {
             String method = exchange.getRequestMethod();
@@ -67,11 +75,12 @@ public final class WebUi {
                 case "/json" -> json(exchange, redis);
                 default -> files.handle(exchange); // 404 for anything outside FILES_DIR
             }
-        }).getFilters().addAll(routeFilters(settings.accessLog(), metrics.countJsonRequests()));
+        }).getFilters().addAll(routeFilters(settings.accessLog(), metrics.countJsonRequests(), chaos));
         // Never access-logged, like rng's and hasher's: probes and scrapes would drown the page's polls.
         server.createContext("/metrics", metrics.handler()).getFilters().add(SAYS_CONNECTION_CLOSE);
-        server.createContext("/healthz", exchange -> sendText(exchange, 200, "webui is alive\n")).getFilters().add(SAYS_CONNECTION_CLOSE);
-        server.createContext("/readyz", exchange -> readyz(exchange, redis)).getFilters().add(SAYS_CONNECTION_CLOSE);
+        server.createContext("/chaos", chaos::notHere).getFilters().add(SAYS_CONNECTION_CLOSE);
+        server.createContext("/healthz", chaos::healthz).getFilters().add(SAYS_CONNECTION_CLOSE);
+        server.createContext("/readyz", exchange -> readyz(exchange, redis, chaos)).getFilters().add(SAYS_CONNECTION_CLOSE);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.start();
         return server;
@@ -101,10 +110,10 @@ public final class WebUi {
         }
     }
 
-    /** Ready while Redis answers (without it /json has nothing to show), until SIGTERM. */
-    private static void readyz(HttpExchange exchange, UnifiedJedis redis) throws IOException {
-        if (Drain.stopping()) {
-            sendText(exchange, 503, "not ready: shutting down\n");
+    /** Ready while Redis answers (without it /json has nothing to show), until SIGTERM (or chaos says otherwise). */
+    private static void readyz(HttpExchange exchange, UnifiedJedis redis, Chaos chaos) throws IOException {
+        if (Drain.stopping() || !chaos.ready()) {
+            sendText(exchange, 503, Drain.stopping() ? "not ready: shutting down\n" : "not ready: chaos ready=false\n");
             return;
         }
         try {
@@ -151,13 +160,15 @@ public final class WebUi {
         if (settings.debug()) Env.enableDebugLogs(); // before the first logger
         var redis = redisClient(settings.redisUrl());
         HttpServer server;
+        var chaos = new Chaos("webui", settings.chaos().atStart());
         try {
-            server = start(settings, redis);
+            server = start(settings, redis, chaos);
         } catch (IOException e) { // e.g. the port is taken
             System.err.println(cannotListen("webui", settings.bindAddress(), settings.port(), e));
             System.exit(1);
             return;
         }
+        if (settings.chaos().on()) chaos.listenOrExit(settings.bindAddress(), settings.chaos().port());
         Drain.onSigterm("webui", server, settings.shutdownDrain());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> { // also after the drain; Ctrl-C and other signals: at once
             server.stop(0);

@@ -51,6 +51,11 @@ final class WebUiMetrics {
                 }).register(registry);
     }
 
+    /** Where other parts of webui add their metrics (the faults of Chaos). */
+    PrometheusRegistry registry() {
+        return registry;
+    }
+
     /** A filter that counts the answers to /json by status. */
     Filter countJsonRequests() {
         return Filter.afterHandler("counts /json requests", exchange -> {

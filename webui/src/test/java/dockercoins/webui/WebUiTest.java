@@ -50,7 +50,7 @@ class WebUiTest {
         Files.writeString(tmp.resolve("secret.txt"), "outside FILES_DIR");
         redisServer = new TestRedis();
         webuiRedis = WebUi.redisClient(redisServer.url()); // main's client, with its pool settings
-        server = WebUi.start(new WebUi.Settings(0, "127.0.0.1", redisServer.url(), files, Duration.ZERO, true, false), webuiRedis);
+        server = WebUi.start(new WebUi.Settings(0, "127.0.0.1", redisServer.url(), files, Duration.ZERO, true, false, Chaos.Settings.OFF), webuiRedis);
     }
 
     @AfterAll

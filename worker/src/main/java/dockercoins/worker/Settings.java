@@ -14,7 +14,7 @@ import java.util.OptionalInt;
  * one-line message naming the variable and the value.
  */
 record Settings(List<URI> rngUrls, List<URI> hasherUrls, URI redisUrl, Duration workerDelay, OptionalInt metricsPort,
-        String bindAddress, boolean keepAlive, boolean ignoreSigterm, boolean debug) {
+        String bindAddress, boolean keepAlive, boolean ignoreSigterm, double chaosErrorRate, boolean debug) {
 
     private static final String URLS = "must be one or more http://host[:port] URLs separated by commas";
 
@@ -32,6 +32,9 @@ record Settings(List<URI> rngUrls, List<URI> hasherUrls, URI redisUrl, Duration 
                 env.onOff("KEEP_ALIVE", "off"),
                 // DEMO: on, SIGTERM is ignored as by the original's worker (see Worker.main).
                 env.onOff("IGNORE_SIGTERM", "off"),
+                // Chaos: that share of loops fails, and the worker waits 10 s as after any failed call.
+                env.parse("CHAOS_ERROR_RATE", "0", "must be a number from 0 to 1",
+                        value -> value.matches("[0-9]*\\.?[0-9]+") && Double.parseDouble(value) <= 1 ? Double.parseDouble(value) : null),
                 env.debug());
     }
 

@@ -137,6 +137,9 @@ public final class Worker {
     private void workOnce() throws IOException, InterruptedException {
         log.debug("Doing one unit of work");
         Thread.sleep(settings.workerDelay());
+        if (settings.chaosErrorRate() > 0 && ThreadLocalRandom.current().nextDouble() < settings.chaosErrorRate()) {
+            throw new IOException("this loop failed on purpose (chaos: CHAOS_ERROR_RATE " + settings.chaosErrorRate() + ")");
+        }
         byte[] randomBytes = getRandomBytes();
         String hex = hash(randomBytes);
         if (!hex.startsWith("0")) {

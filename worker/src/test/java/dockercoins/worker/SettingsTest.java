@@ -78,6 +78,8 @@ class SettingsTest {
         "KEEP_ALIVE   | 1",
         "KEEP_ALIVE   | keep-alive",
         "IGNORE_SIGTERM | always",
+        "CHAOS_ERROR_RATE | 2",
+        "CHAOS_ERROR_RATE | half",
     })
     void rejects_a_malformed_value_naming_the_variable_and_the_value(String name, String value) {
         var error = assertThrows(IllegalArgumentException.class, () -> Settings.fromEnv(Map.of(name, value)));

@@ -115,6 +115,17 @@ class WorkerTest extends WorkerFixture {
         assertTrue(worker.process.isAlive());
     }
 
+    @Test
+    void with_CHAOS_ERROR_RATE_1_every_loop_fails_as_a_failed_call_does_and_counts_nothing() throws IOException {
+        var rng = track(StandIn.rng("127.0.0.1", 0, Duration.ZERO));
+        var hasher = track(StandIn.hasher(Duration.ZERO));
+        var worker = track(WorkerProcess.start(env(rng, hasher, redisServer.port, "CHAOS_ERROR_RATE", "1")));
+        String error = worker.awaitLine(" - In work loop: ", Duration.ofSeconds(20));
+        assertTrue(error.endsWith("this loop failed on purpose (chaos: CHAOS_ERROR_RATE 1.0)"), error);
+        worker.awaitLine(" - Waiting 10s and restarting\\.$", Duration.ofSeconds(5));
+        assertEquals(0, hashes());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"off", "on"})
     void closes_the_connection_of_an_error_answer_at_once_instead_of_leaving_it_to_the_garbage_collector(String keepAlive)
