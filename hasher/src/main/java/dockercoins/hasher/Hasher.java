@@ -32,7 +32,7 @@ public final class Hasher {
 
     /** Configuration comes only from environment variables, with the compose defaults. */
     record Settings(int port, String bindAddress, Duration delay, Duration shutdownDrain, boolean accessLog, boolean debug,
-            Chaos.Settings chaos) {
+            Chaos.Settings chaos, Env.Version version) {
         static Settings fromEnv(Map<String, String> variables) {
             var env = new Env(variables);
             return new Settings(
@@ -42,7 +42,8 @@ public final class Hasher {
                     env.seconds("SHUTDOWN_DRAIN", "3"),
                     env.onOff("ACCESS_LOG", "on"),
                     env.debug(),
-                    Chaos.Settings.fromEnv(variables));
+                    Chaos.Settings.fromEnv(variables),
+                    env.version());
         }
     }
 
@@ -60,7 +61,7 @@ public final class Hasher {
         chaos.register(metrics.registry());
         var log = LoggerFactory.getLogger(Hasher.class); // not a static field: main applies DEBUG first
         var server = HttpServer.create(new InetSocketAddress(settings.bindAddress(), settings.port()), 0);
-        server.createContext("/", exchange -> route(exchange, settings.delay(), log))
+        server.createContext("/", exchange -> route(exchange, settings, log))
                 .getFilters().addAll(routeFilters(settings.accessLog(), metrics.measureRequests(), chaos));
         // Never access-logged, like rng's: a scrape every few seconds would drown the requests.
         server.createContext("/metrics", metrics.handler()).getFilters().add(SAYS_CONNECTION_CLOSE);
@@ -73,23 +74,24 @@ public final class Hasher {
     }
 
     /** GET / and POST /; anything else is answered with what hasher does serve. */
-    private static void route(HttpExchange exchange, Duration delay, Logger log) throws IOException {
+    private static void route(HttpExchange exchange, Settings settings, Logger log) throws IOException {
         String method = exchange.getRequestMethod();
         if (!exchange.getRequestURI().getPath().equals("/")) {
             sendText(exchange, 404, "no such page: hasher answers GET / and POST /\n");
         } else if (method.equals("GET") || method.equals("HEAD")) {
-            index(exchange);
+            index(exchange, settings.version());
         } else if (method.equals("POST")) {
-            hash(exchange, delay, log);
+            hash(exchange, settings.delay(), log);
         } else {
             exchange.getResponseHeaders().set("Allow", "GET, HEAD, POST");
             sendText(exchange, 405, "hasher answers GET and POST, not " + method + "\n");
         }
     }
 
-    /** GET /: who answers. */
-    private static void index(HttpExchange exchange) throws IOException {
-        sendText(exchange, 200, "HASHER running on " + HOSTNAME + "\n");
+    /** GET /: who answers, and its version on a second line when VERSION, COLOR or MESSAGE is set (rollout labs). */
+    private static void index(HttpExchange exchange, Env.Version version) throws IOException {
+        String line = version.line();
+        sendText(exchange, 200, "HASHER running on " + HOSTNAME + "\n" + (line.isEmpty() ? "" : line + "\n"));
     }
 
     /** POST /: the hex SHA-256 of the body, at most 1 MiB of it. */

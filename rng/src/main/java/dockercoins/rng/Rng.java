@@ -29,7 +29,7 @@ public final class Rng {
 
     /** Configuration comes only from environment variables, with the compose defaults. */
     record Settings(int port, String bindAddress, Duration delay, int concurrency, int readyMaxQueue, Duration shutdownDrain,
-            boolean accessLog, boolean debug, Chaos.Settings chaos) {
+            boolean accessLog, boolean debug, Chaos.Settings chaos, Env.Version version) {
         static Settings fromEnv(Map<String, String> variables) {
             var env = new Env(variables);
             return new Settings(
@@ -41,7 +41,8 @@ public final class Rng {
                     env.seconds("SHUTDOWN_DRAIN", "3"),
                     env.onOff("ACCESS_LOG", "on"),
                     env.debug(),
-                    Chaos.Settings.fromEnv(variables));
+                    Chaos.Settings.fromEnv(variables),
+                    env.version());
         }
     }
 
@@ -65,7 +66,7 @@ public final class Rng {
         metrics.watch(queue);
         chaos.register(metrics.registry());
         var server = HttpServer.create(new InetSocketAddress(settings.bindAddress(), settings.port()), 0);
-        server.createContext("/", exchange -> route(exchange, settings.delay(), queue))
+        server.createContext("/", exchange -> route(exchange, settings.delay(), queue, settings.version()))
                 .getFilters().addAll(routeFilters(settings.accessLog(), metrics.countRequests(), chaos));
         // Not access-logged, so rng's log stream still stops when its line does (a lab watches it).
         server.createContext("/metrics", metrics.handler()).getFilters().add(SAYS_CONNECTION_CLOSE);
@@ -78,7 +79,7 @@ public final class Rng {
     }
 
     /** GET / and GET /{n} wait in the line; a request rng does not serve is answered at once. */
-    private static void route(HttpExchange exchange, Duration delay, SingleFile queue) throws IOException {
+    private static void route(HttpExchange exchange, Duration delay, SingleFile queue, Env.Version version) throws IOException {
         String method = exchange.getRequestMethod();
         String path = exchange.getRequestURI().getPath();
         String problem = path.length() > 1 ? problemWith(path) : null; // why /<n> is not a count rng serves
@@ -86,7 +87,7 @@ public final class Rng {
             exchange.getResponseHeaders().set("Allow", "GET, HEAD");
             sendText(exchange, 405, "rng only answers GET, not " + method + "\n");
         } else if (path.equals("/")) {
-            queue.serve(exchange, Rng::index);
+            queue.serve(exchange, e -> index(e, version));
         } else if (path.indexOf('/', 1) >= 0) {
             sendText(exchange, 404, "no such page: rng answers / and /<number of bytes>\n");
         } else if (problem != null) {
@@ -97,9 +98,10 @@ public final class Rng {
         }
     }
 
-    /** GET /: who answers. */
-    private static void index(HttpExchange exchange) throws IOException {
-        sendText(exchange, 200, "RNG running on " + HOSTNAME + "\n");
+    /** GET /: who answers, and its version on a second line when VERSION, COLOR or MESSAGE is set (rollout labs). */
+    private static void index(HttpExchange exchange, Env.Version version) throws IOException {
+        String line = version.line();
+        sendText(exchange, 200, "RNG running on " + HOSTNAME + "\n" + (line.isEmpty() ? "" : line + "\n"));
     }
 
     /** GET /{n}: n random bytes. */

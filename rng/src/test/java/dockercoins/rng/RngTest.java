@@ -206,8 +206,18 @@ class RngTest {
         assertEquals(1, rng.lines.stream().filter(line -> line.endsWith("rng listening on port " + uri.getPort())).count());
     }
 
+    @Test
+    void with_VERSION_COLOR_and_MESSAGE_the_banner_gets_a_second_line_for_rollout_labs() throws Exception {
+        var rng = run(Map.of("PORT", "0", "BIND_ADDRESS", "127.0.0.1", "RNG_DELAY", "0", "VERSION", "v0.2", "COLOR", "#00f",
+                "MESSAGE", "the canary"));
+        String banner = new String(get(URI.create("http://127.0.0.1:" + rng.awaitPort() + "/")).body(), StandardCharsets.UTF_8);
+        assertTrue(banner.matches("RNG running on \\S+\nversion v0\\.2, color #00f, the canary\n"), banner);
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+            "COLOR           | not a colour | COLOR must be a CSS colour name or #rgb or #rrggbb, got \"not a colour\"",
+            "VERSION         | v 2    | VERSION must be at most 40 characters, without spaces, got \"v 2\"",
             "ACCESS_LOG      | maybe  | ACCESS_LOG must be on or off (or yes/no, true/false), got \"maybe\"",
             "PORT            | eighty | PORT must be a port number from 0 to 65535, got \"eighty\"",
             "PORT            | 65536  | PORT must be a port number from 0 to 65535, got \"65536\"",
@@ -317,7 +327,7 @@ class RngTest {
 
     private URI start(double delaySeconds, int concurrency, SingleFile queue) throws IOException {
         var settings = new Rng.Settings(0, "127.0.0.1", Duration.ofMillis((long) (delaySeconds * 1000)), concurrency,
-                10, Duration.ZERO, true, false, Chaos.Settings.OFF);
+                10, Duration.ZERO, true, false, Chaos.Settings.OFF, Env.Version.NONE);
         HttpServer server = Rng.start(settings, queue, new RngMetrics(), new Chaos("rng", Chaos.Faults.NONE));
         servers.add(server);
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");

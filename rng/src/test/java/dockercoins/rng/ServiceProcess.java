@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
 final class ServiceProcess implements AutoCloseable {
     private static final List<String> SETTINGS = List.of("PORT", "BIND_ADDRESS", "RNG_DELAY", "RNG_CONCURRENCY", "RNG_READY_MAX_QUEUE",
             "HASHER_DELAY", "SHUTDOWN_DRAIN", "ACCESS_LOG", "DEBUG", "JAVA_TOOL_OPTIONS", "REDIS_URL", "FILES_DIR", "CHAOS", "CHAOS_PORT",
-            "CHAOS_ERROR_RATE", "CHAOS_LATENCY", "CHAOS_READY", "CHAOS_HEALTHY", "CHAOS_CPU", "CHAOS_MEMORY");
+            "CHAOS_ERROR_RATE", "CHAOS_LATENCY", "CHAOS_READY", "CHAOS_HEALTHY", "CHAOS_CPU", "CHAOS_MEMORY", "VERSION", "COLOR", "MESSAGE");
     final Process process;
     /** stdout and stderr, one entry per line. */
     final List<String> lines = new CopyOnWriteArrayList<>();

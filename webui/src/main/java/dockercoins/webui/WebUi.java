@@ -31,7 +31,7 @@ import redis.clients.jedis.exceptions.JedisException;
 public final class WebUi {
     /** Configuration comes only from environment variables, with the compose defaults. */
     record Settings(int port, String bindAddress, URI redisUrl, Path filesDir, Duration shutdownDrain, boolean accessLog, boolean debug,
-            Chaos.Settings chaos) {
+            Chaos.Settings chaos, Env.Version version) {
         static Settings fromEnv(Map<String, String> variables) {
             var env = new Env(variables);
             // Run from the source tree, the page is in webui/files; in the image FILES_DIR=/files.
@@ -45,7 +45,8 @@ public final class WebUi {
                     env.seconds("SHUTDOWN_DRAIN", "3"),
                     env.onOff("ACCESS_LOG", "on"),
                     env.debug(),
-                    Chaos.Settings.fromEnv(variables));
+                    Chaos.Settings.fromEnv(variables),
+                    env.version());
         }
     }
 
@@ -72,7 +73,7 @@ public final class WebUi {
             }
             switch (exchange.getRequestURI().getPath()) {
                 case "/" -> redirect(exchange, "/index.html");
-                case "/json" -> json(exchange, redis);
+                case "/json" -> json(exchange, redis, settings.version());
                 default -> files.handle(exchange); // 404 for anything outside FILES_DIR
             }
         }).getFilters().addAll(routeFilters(settings.accessLog(), metrics.countJsonRequests(), chaos));
@@ -86,7 +87,7 @@ public final class WebUi {
         return server;
     }
 
-    private static void json(HttpExchange exchange, UnifiedJedis redis) throws IOException {
+    private static void json(HttpExchange exchange, UnifiedJedis redis, Env.Version version) throws IOException {
         var log = LoggerFactory.getLogger(WebUi.class); // not a static field: main applies DEBUG first
         try {
             long coins = redis.hlen("wallet");
@@ -98,7 +99,7 @@ public final class WebUi {
             // as is (checked to be a whole number: the page graphs it), null before the first count.
             if (hashes != null) Long.parseLong(hashes);
             String hashesJson = hashes == null ? "null" : "\"" + hashes + "\"";
-            sendJson(exchange, 200, "{\"coins\":" + coins + ",\"hashes\":" + hashesJson + ",\"now\":" + now + "}");
+            sendJson(exchange, 200, "{\"coins\":" + coins + ",\"hashes\":" + hashesJson + ",\"now\":" + now + versionJson(version) + "}");
         } catch (NumberFormatException e) {
             // Someone SET hashes by hand: say so rather than drop the connection without an answer.
             sendJson(exchange, 500, "{\"error\": \"the Redis key hashes is not a whole number\"}");
@@ -122,6 +123,22 @@ public final class WebUi {
         } catch (JedisException e) {
             sendText(exchange, 503, "not ready: redis unavailable: " + String.valueOf(e.getMessage()).replaceAll("\\p{Cntrl}", " ") + "\n");
         }
+    }
+
+    /**
+     * The version keys, only those set (VERSION, COLOR, MESSAGE), for the page's badge: the
+     * original's keys come first, unchanged. MESSAGE has no control characters (Env checks it).
+     */
+    private static String versionJson(Env.Version version) {
+        var json = new StringBuilder();
+        if (!version.version().isEmpty()) json.append(",\"version\":\"").append(escape(version.version())).append('"');
+        if (!version.color().isEmpty()) json.append(",\"color\":\"").append(version.color()).append('"');
+        if (!version.message().isEmpty()) json.append(",\"message\":\"").append(escape(version.message())).append('"');
+        return json.toString();
+    }
+
+    private static String escape(String text) {
+        return text.replace("\\", "\\\\").replace("\"", "\\\"");
     }
 
     private static void sendJson(HttpExchange exchange, int status, String json) throws IOException {

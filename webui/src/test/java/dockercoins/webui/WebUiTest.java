@@ -50,7 +50,7 @@ class WebUiTest {
         Files.writeString(tmp.resolve("secret.txt"), "outside FILES_DIR");
         redisServer = new TestRedis();
         webuiRedis = WebUi.redisClient(redisServer.url()); // main's client, with its pool settings
-        server = WebUi.start(new WebUi.Settings(0, "127.0.0.1", redisServer.url(), files, Duration.ZERO, true, false, Chaos.Settings.OFF), webuiRedis);
+        server = WebUi.start(new WebUi.Settings(0, "127.0.0.1", redisServer.url(), files, Duration.ZERO, true, false, Chaos.Settings.OFF, Env.Version.NONE), webuiRedis);
     }
 
     @AfterAll
@@ -81,6 +81,21 @@ class WebUiTest {
         assertTrue(matcher.matches(), response.body());
         double now = Double.parseDouble(matcher.group(1));
         assertTrue(Math.abs(now - System.currentTimeMillis() / 1000.0) < 5, "now is unix seconds: " + now);
+    }
+
+    @Test
+    void json_adds_version_color_and_message_after_the_originals_keys_only_when_they_are_set() throws Exception {
+        var settings = new WebUi.Settings(0, "127.0.0.1", redisServer.url(), files, Duration.ZERO, true, false, Chaos.Settings.OFF,
+                new Env.Version("v0.2", "blue", "say \"hi\""));
+        HttpServer versioned = WebUi.start(settings, webuiRedis);
+        try {
+            var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + versioned.getAddress().getPort() + "/json")).build();
+            String body = http.send(request, HttpResponse.BodyHandlers.ofString()).body();
+            assertTrue(body.matches("\\{\"coins\":\\d+,\"hashes\":[^,]+,\"now\":[0-9.]+,\"version\":\"v0.2\",\"color\":\"blue\",\"message\":\"say \\\\\"hi\\\\\"\"}"), body);
+        } finally {
+            versioned.stop(0);
+        }
+        assertTrue(get("/json").body().matches("\\{\"coins\":\\d+,\"hashes\":[^,]+,\"now\":[0-9.]+}"), "no version keys by default");
     }
 
     @Test

@@ -71,6 +71,32 @@ final class Env {
                 });
     }
 
+    /**
+     * What a rollout lab shows of a version: VERSION (the image's build argument, e.g. v0.2),
+     * COLOR (a CSS colour name or #rgb/#rrggbb) and MESSAGE (one line); each "" when unset.
+     */
+    record Version(String version, String color, String message) {
+        static final Version NONE = new Version("", "", "");
+
+        /** "version v0.2, color blue, hello": the set ones, or "" when none is. */
+        String line() {
+            var parts = new java.util.ArrayList<String>();
+            if (!version.isEmpty()) parts.add("version " + version);
+            if (!color.isEmpty()) parts.add("color " + color);
+            if (!message.isEmpty()) parts.add(message);
+            return String.join(", ", parts);
+        }
+    }
+
+    Version version() {
+        return new Version(
+                parse("VERSION", "", "must be at most 40 characters, without spaces", value -> value.matches("[!-~]{0,40}") ? value : null),
+                parse("COLOR", "", "must be a CSS colour name or #rgb or #rrggbb",
+                        value -> value.matches("|[a-zA-Z]{1,30}|#[0-9a-fA-F]{3}|#[0-9a-fA-F]{6}") ? value : null),
+                parse("MESSAGE", "", "must be one line of at most 200 characters",
+                        value -> value.length() <= 200 && !value.matches("(?s).*\\p{Cntrl}.*") ? value : null));
+    }
+
     /** DEBUG: a value starting with y or Y (y, yes, Yes) turns the debug logs on. */
     boolean debug() {
         String value = variables.getOrDefault("DEBUG", "").strip();

@@ -259,6 +259,9 @@ public final class Worker {
             Signal.handle(new Signal("TERM"), SignalHandler.SIG_IGN);
             LoggerFactory.getLogger(Worker.class).info("worker ignores SIGTERM (IGNORE_SIGTERM=on): only SIGKILL stops it");
         }
+        if (!settings.version().line().isEmpty()) {
+            LoggerFactory.getLogger(Worker.class).info("worker {}", settings.version().line()); // rollout labs: who is working
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> worker.stop(loop)));
         worker.run();
     }
