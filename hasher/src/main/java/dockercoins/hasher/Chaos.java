@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Faults on demand, for labs on probes, autoscalers, limits, rollouts and retries; the same in
  * rng, hasher and webui: this file is copied word for word into each one (deploy's
- * ServiceCopiesTest keeps the copies equal). None by default.
+ * ServiceCopiesTest keeps the copies equal). None by default. Answers say which faults are in
+ * force (an X-Chaos header), for the markers of webui's graph.
  * <p>
  * The faults: {@code error_rate} (that share of the service's own requests answered 500),
  * {@code latency} (seconds added to each, or a range "0.2-1.5"), {@code ready} and
@@ -261,6 +262,7 @@ final class Chaos {
             @Override
             public void doFilter(HttpExchange exchange, Chain chain) throws IOException {
                 Faults now = faults;
+                if (!now.equals(Faults.NONE)) exchange.getResponseHeaders().set("X-Chaos", json(now).strip());
                 if (now.latencyMax().isPositive()) pause(now.latencyMin(), now.latencyMax());
                 if (now.errorRate() > 0 && ThreadLocalRandom.current().nextDouble() < now.errorRate()) {
                     exchange.getResponseHeaders().set("Connection", "close");

@@ -18,10 +18,12 @@ final class Http {
      * The filters of a service's own routes, in order: HTTP/1.1 manners, a line per request in the
      * common log format (the lab watches it; ACCESS_LOG=off drops it, for throughput), the metrics,
      * then the faults of {@link Chaos}, which the log and the metrics see as any other answer.
+     * Every answer names its replica (X-Replica), for webui's per-replica view.
      */
     static List<Filter> routeFilters(boolean accessLog, Filter metrics, Chaos chaos) {
         var filters = new ArrayList<Filter>();
         filters.add(SAYS_CONNECTION_CLOSE);
+        filters.add(NAMES_THE_REPLICA);
         if (accessLog) filters.add(SimpleFileServer.createOutputFilter(System.out, OutputLevel.INFO));
         filters.add(metrics);
         filters.add(chaos.filter());
@@ -39,6 +41,12 @@ final class Http {
             }
         }
     });
+
+    private static final String REPLICA = Env.replicaName();
+
+    /** X-Replica: who answered, which the worker tallies for webui's per-replica view. */
+    static final Filter NAMES_THE_REPLICA = Filter.beforeHandler("names the replica",
+            exchange -> exchange.getResponseHeaders().set("X-Replica", REPLICA));
 
     /** A one-line text answer. */
     static void sendText(HttpExchange exchange, int status, String text) throws IOException {

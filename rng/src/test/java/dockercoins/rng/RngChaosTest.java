@@ -74,6 +74,7 @@ class RngChaosTest {
         for (String path : List.of("/", "/32", "/32")) {
             var answer = get(service.resolve(path));
             assertEquals(500, answer.statusCode(), path);
+            assertTrue(answer.headers().firstValue("X-Chaos").orElseThrow().startsWith("{\"error_rate\":1,"), "the faults in force");
             assertTrue(answer.body().contains("chaos: error_rate 1"), answer.body());
         }
         for (String path : List.of("/healthz", "/readyz", "/metrics")) assertEquals(200, get(service.resolve(path)).statusCode(), path);
@@ -83,7 +84,10 @@ class RngChaosTest {
         rng.awaitLine(Pattern.compile("rng chaos by PUT /chaos: \\{\"error_rate\":1,"), Duration.ofSeconds(5));
 
         assertEquals(200, put("{\"error_rate\": 0}").statusCode());
-        assertEquals(200, get(service.resolve("/32")).statusCode());
+        var normal = get(service.resolve("/32"));
+        assertEquals(200, normal.statusCode());
+        assertTrue(normal.headers().firstValue("X-Chaos").isEmpty(), "X-Chaos without a fault");
+        assertTrue(normal.headers().firstValue("X-Replica").isPresent(), "every answer names its replica");
     }
 
     @Test

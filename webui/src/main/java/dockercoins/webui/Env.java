@@ -124,6 +124,15 @@ final class Env {
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
     }
 
+    /**
+     * The name of this replica in webui's per-replica view and the X-Replica header: REPLICA_NAME
+     * (the launcher sets worker-2 and so on: its replicas share one host), else the host name.
+     */
+    static String replicaName() {
+        String name = System.getenv().getOrDefault("REPLICA_NAME", "").strip();
+        return name.isEmpty() ? hostname() : name;
+    }
+
     /** The kernel's host name, as the originals' gethostname(): no DNS look-up on Linux. */
     static String hostname() {
         try {

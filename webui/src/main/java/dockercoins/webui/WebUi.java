@@ -6,6 +6,9 @@ import static dockercoins.webui.Http.routeFilters;
 import static dockercoins.webui.Http.send;
 import static dockercoins.webui.Http.sendText;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.SimpleFileServer;
@@ -16,6 +19,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import org.slf4j.LoggerFactory;
@@ -51,7 +55,7 @@ public final class WebUi {
     }
 
     /**
-     * Routes: / redirects to the page, /json gives the counters, anything else is a file from FILES_DIR.
+     * Routes: / redirects to the page, /json gives the counters, /replicas who does the work, anything else is a file from FILES_DIR.
      * GET /metrics, /healthz and /readyz (ready while Redis answers) are for Prometheus and probes.
      * The faults of {@link Chaos} (none by default) apply to the page, /json and the files, and to the probes' answers.
      */
@@ -74,6 +78,7 @@ public final class WebUi {
             switch (exchange.getRequestURI().getPath()) {
                 case "/" -> redirect(exchange, "/index.html");
                 case "/json" -> json(exchange, redis, settings.version());
+                case "/replicas" -> replicas(exchange, redis);
                 default -> files.handle(exchange); // 404 for anything outside FILES_DIR
             }
         }).getFilters().addAll(routeFilters(settings.accessLog(), metrics.countJsonRequests(), chaos));
@@ -108,6 +113,39 @@ public final class WebUi {
             // The page shows this text and keeps polling: it recovers by itself when Redis is back.
             String reason = String.valueOf(e.getMessage()).replaceAll("[\"\\\\\\p{Cntrl}]", "'");
             sendJson(exchange, 503, "{\"error\": \"redis unavailable: " + reason + "\"}");
+        }
+    }
+
+    /**
+     * GET /replicas: who does the work, as our workers tally it in Redis (keys the original never
+     * reads: see the worker's WhoWorks), for the page's per-replica view. Per service, each
+     * replica's count (worker: loops; rng, hasher: calls answered) and the last second it was
+     * counted; and the newest events, which the page marks on its graph.
+     */
+    private static void replicas(HttpExchange exchange, UnifiedJedis redis) throws IOException {
+        var answer = new JsonObject();
+        try {
+            answer.addProperty("now", System.currentTimeMillis() / 1000.0);
+            for (String service : List.of("worker", "rng", "hasher")) {
+                Map<String, String> counts = redis.hgetAll("dockercoins:replicas:" + service);
+                Map<String, String> seen = redis.hgetAll("dockercoins:seen:" + service);
+                var replicas = new JsonObject();
+                counts.forEach((name, count) -> {
+                    var replica = new JsonObject();
+                    replica.addProperty("count", Long.parseLong(count));
+                    replica.addProperty("seen", Long.parseLong(seen.getOrDefault(name, "0")));
+                    replicas.add(name, replica);
+                });
+                answer.add(service, replicas);
+            }
+            var events = new JsonArray();
+            for (String event : redis.lrange("dockercoins:events", 0, 49)) events.add(JsonParser.parseString(event));
+            answer.add("events", events);
+            sendJson(exchange, 200, answer.toString());
+        } catch (JedisException e) {
+            sendJson(exchange, 503, "{\"error\": \"redis unavailable\"}");
+        } catch (RuntimeException e) { // a key written by someone else: say so, keep serving
+            sendJson(exchange, 500, "{\"error\": \"unexpected data under dockercoins:*\"}");
         }
     }
 

@@ -104,6 +104,7 @@ class WebUiBrowserTest {
         long blue = steelbluePixels();
         assertTrue(blue > 2000, "steelblue pixels drawn: " + blue);
         assertFalse(browser.findElement(By.id("error")).isDisplayed());
+        assertFalse(browser.findElement(By.id("version")).isDisplayed(), "no version badge without VERSION, COLOR or MESSAGE");
         assertNoNaN();
         screenshot("webui.png");
 
@@ -122,6 +123,60 @@ class WebUiBrowserTest {
         await("the speed text shows ~" + RATE + " again", Duration.ofSeconds(30), () -> speedIsNearRate() && recentPointsAreNearRate());
         assertNoNaN();
         screenshot("webui-recovered.png");
+    }
+
+    @Test
+    void the_page_shows_who_does_the_work_per_replica_and_marks_events_on_the_graph() throws Exception {
+        // Two workers and one rng, tallied in Redis each second as our workers do (WhoWorks), and one event.
+        var tally = Executors.newSingleThreadScheduledExecutor();
+        try (var jedis = new Jedis("127.0.0.1", redisServer.port)) {
+            jedis.lpush("dockercoins:events", "{\"at\":" + Instant.now().getEpochSecond() + ",\"text\":\"worker-2 started\"}");
+        }
+        tally.scheduleAtFixedRate(() -> {
+            try (var jedis = new Jedis("127.0.0.1", redisServer.port)) {
+                String now = Long.toString(Instant.now().getEpochSecond());
+                jedis.hincrBy("dockercoins:replicas:worker", "worker-1", 3);
+                jedis.hincrBy("dockercoins:replicas:worker", "worker-2", 6);
+                jedis.hincrBy("dockercoins:replicas:rng", "rng-1", 9);
+                for (String service : List.of("worker", "rng")) {
+                    for (String name : jedis.hkeys("dockercoins:replicas:" + service)) jedis.hset("dockercoins:seen:" + service, name, now);
+                }
+            } catch (RuntimeException redisIsDown) {
+                // the next second writes again
+            }
+        }, 0, 1, TimeUnit.SECONDS);
+        try {
+            browser.get("http://127.0.0.1:" + server.getAddress().getPort() + "/");
+            await("the per-replica view", Duration.ofSeconds(30), () -> browser.findElement(By.id("who")).isDisplayed()
+                    && rateOf("worker-1") > 0 && rateOf("worker-2") > 0 && rateOf("rng-1") > 0);
+            await("rates near 3, 6 and 9 per second", Duration.ofSeconds(30), () -> Math.abs(rateOf("worker-1") - 3) <= 1
+                    && Math.abs(rateOf("worker-2") - 6) <= 1.5 && Math.abs(rateOf("rng-1") - 9) <= 2);
+            await("the event's marker on the graph", Duration.ofSeconds(10), () -> markerPixels() > 50);
+            assertNoNaN();
+            screenshot("webui-replicas.png");
+        } finally {
+            tally.shutdownNow();
+        }
+    }
+
+    /** The rate shown in the per-replica view for that replica, or -1 if it is not shown. */
+    double rateOf(String replica) {
+        for (var row : browser.findElements(By.cssSelector("#replicas tr"))) {
+            var cells = row.findElements(By.tagName("td"));
+            if (cells.size() == 3 && cells.get(0).getText().equals(replica)) return Double.parseDouble(cells.get(1).getText());
+        }
+        return -1;
+    }
+
+    long markerPixels() {
+        return (Long) script("""
+                var canvas = document.querySelector('#graph canvas');
+                var pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+                var count = 0;
+                for (var i = 0; i < pixels.length; i += 4) {
+                    if (pixels[i] === 179 && pixels[i + 1] === 89 && pixels[i + 2] === 0) count++;
+                }
+                return count;""");
     }
 
     boolean speedIsNearRate() {

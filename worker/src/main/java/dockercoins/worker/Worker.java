@@ -41,6 +41,7 @@ public final class Worker {
     private final Settings settings;
     private final RedisClient redis;
     private final AtomicLong loopsDone = new AtomicLong();
+    private final WhoWorks whoWorks = new WhoWorks(Env.replicaName());
     private final WorkerTelemetry telemetry = new WorkerTelemetry(loopsDone::get);
     private volatile boolean running = true;
     private HttpServer metricsServer; // only with METRICS_PORT
@@ -63,16 +64,16 @@ public final class Worker {
     // ---- clients: rng, hasher, redis
 
     private byte[] getRandomBytes() throws IOException {
-        return telemetry.call("rng", () -> http(URI.create(pick(settings.rngUrls()) + "/32"), null));
+        return telemetry.call("rng", () -> http("rng", URI.create(pick(settings.rngUrls()) + "/32"), null));
     }
 
     private String hash(byte[] data) throws IOException {
-        byte[] hex = telemetry.call("hasher", () -> http(URI.create(pick(settings.hasherUrls()) + "/"), data));
+        byte[] hex = telemetry.call("hasher", () -> http("hasher", URI.create(pick(settings.hasherUrls()) + "/"), data));
         return new String(hex, US_ASCII).strip();
     }
 
     /** GET url, or POST body to it; errors name the host and port. */
-    private static byte[] http(URI url, byte[] body) throws IOException {
+    private byte[] http(String service, URI url, byte[] body) throws IOException {
         String method = body == null ? "GET" : "POST";
         HttpURLConnection connection = null;
         try {
@@ -88,7 +89,9 @@ public final class Worker {
                 }
             }
             try (var in = connection.getInputStream()) {
-                return in.readAllBytes(); // read to the end: with KEEP_ALIVE=on the socket can serve the next call
+                byte[] answer = in.readAllBytes(); // read to the end: with KEEP_ALIVE=on the socket can serve the next call
+                whoWorks.answered(service, connection);
+                return answer;
             }
         } catch (IOException e) {
             throw new IOException(method + " " + url.getScheme() + "://" + hostAndPort(url) + url.getPath() + ": " + e, e);
@@ -106,6 +109,15 @@ public final class Worker {
             return command.apply(redis);
         } catch (JedisException e) {
             throw new IOException("Redis at " + hostAndPort(settings.redisUrl()) + ": " + e, e);
+        }
+    }
+
+    /** A write for webui's per-replica view: best effort, it never stops the loop. */
+    private void tell(java.util.function.Consumer<RedisClient> write) {
+        try {
+            write.accept(redis);
+        } catch (JedisException e) {
+            log.debug("Cannot update the per-replica view: {}", e.getMessage());
         }
     }
 
@@ -162,12 +174,14 @@ public final class Worker {
         // every loop done since the last report is lost when Redis is down; here the next report
         // (or the one on SIGTERM) carries them: `hashes` ends up with every loop.
         loopsDone.addAndGet(-n);
+        tell(r -> whoWorks.flush(r, n)); // webui's per-replica view
     }
 
     /** Runs the loop until stop(); any error (a service down, DNS not ready) restarts it in 10 s. */
     void run() {
         log.info("Worker calling rng at {}, hasher at {}, redis at {}",
                 settings.rngUrls(), settings.hasherUrls(), hostAndPort(settings.redisUrl()));
+        tell(r -> whoWorks.event(r, whoWorks.name() + " started"));
         while (running) {
             try {
                 workLoop();
@@ -207,6 +221,7 @@ public final class Worker {
         } catch (IOException | InterruptedException e) {
             log.error("Could not update hash counter on exit: {}", e.getMessage());
         }
+        tell(r -> whoWorks.event(r, whoWorks.name() + " stopped"));
         redis.close();
         if (metricsServer != null) {
             metricsServer.stop(0);

@@ -13,6 +13,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,6 +31,8 @@ final class StandIn implements AutoCloseable {
     final Set<Integer> remotePorts = ConcurrentHashMap.newKeySet();
     /** The W3C traceparent header of every request that had one, in arrival order. */
     final List<String> traceparents = new CopyOnWriteArrayList<>();
+    /** Headers sent with every answer, e.g. X-Replica as our rng and hasher send it. */
+    final Map<String, String> headers = new ConcurrentHashMap<>();
 
     /** rng: GET /n answers n random bytes after the delay. */
     static StandIn rng(String address, int port, Duration delay) throws IOException {
@@ -77,6 +80,7 @@ final class StandIn implements AutoCloseable {
             }
             byte[] body = answer.body(exchange);
             Thread.sleep(delay);
+            headers.forEach(exchange.getResponseHeaders()::set);
             exchange.sendResponseHeaders(200, body.length);
             exchange.getResponseBody().write(body);
         } catch (InterruptedException e) {

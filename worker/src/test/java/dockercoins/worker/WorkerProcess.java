@@ -28,7 +28,7 @@ final class WorkerProcess implements AutoCloseable {
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Worker.class.getName()));
         var builder = new ProcessBuilder(command);
         builder.environment().keySet().removeAll(List.of("RNG_URL", "HASHER_URL", "REDIS_URL", "WORKER_DELAY", "DEBUG", "METRICS_PORT",
-                "KEEP_ALIVE", "IGNORE_SIGTERM", "JAVA_TOOL_OPTIONS"));
+                "KEEP_ALIVE", "IGNORE_SIGTERM", "JAVA_TOOL_OPTIONS", "REPLICA_NAME", "CHAOS_ERROR_RATE", "VERSION", "COLOR", "MESSAGE"));
         builder.environment().putAll(env);
         return new WorkerProcess(builder.start());
     }

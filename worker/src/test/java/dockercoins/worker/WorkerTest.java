@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -113,6 +114,39 @@ class WorkerTest extends WorkerFixture {
         track(StandIn.rng("127.0.0.1", port, Duration.ZERO));
         awaitUntil(Duration.ofSeconds(20), () -> hashes() > before + 3, () -> "no recovery\n" + worker.output());
         assertTrue(worker.process.isAlive());
+    }
+
+    @Test
+    void tallies_its_loops_and_the_replicas_that_answered_for_webuis_per_replica_view() throws IOException {
+        var rng = track(StandIn.rng("127.0.0.1", 0, Duration.ZERO));
+        rng.headers.put("X-Replica", "rng-a");
+        var hasher = track(StandIn.hasher(Duration.ZERO));
+        hasher.headers.put("X-Replica", "hasher-a");
+        var worker = track(WorkerProcess.start(env(rng, hasher, redisServer.port, "REPLICA_NAME", "worker-7")));
+        awaitUntil(Duration.ofSeconds(20), () -> tally("worker", "worker-7") > 0 && tally("rng", "rng-a") > 0
+                && tally("hasher", "hasher-a") > 0, () -> "no tally\n" + worker.output());
+
+        hasher.headers.put("X-Chaos", "{\"error_rate\":0.5}");
+        awaitUntil(Duration.ofSeconds(10), () -> events().stream().anyMatch(e -> e.contains("hasher/hasher-a: chaos {")),
+                () -> "no chaos event: " + events());
+        worker.process.destroy();
+        worker.process.onExit().join();
+
+        assertEquals(hashes(), tally("worker", "worker-7"), "every loop in the worker's own tally");
+        assertEquals(rng.served.get(), tally("rng", "rng-a"));
+        assertTrue(Long.parseLong(redis.hget("dockercoins:seen:worker", "worker-7")) > Instant.now().getEpochSecond() - 60);
+        List<String> events = events();
+        assertTrue(events.getLast().contains("\"text\":\"worker-7 started\""), events.toString());
+        assertTrue(events.getFirst().contains("\"text\":\"worker-7 stopped\""), events.toString());
+        assertEquals(1, events.stream().filter(e -> e.contains("chaos")).count(), "one event per change: " + events);
+    }
+
+    private static long tally(String service, String replica) {
+        return number(redis.hget("dockercoins:replicas:" + service, replica));
+    }
+
+    private static List<String> events() {
+        return redis.lrange("dockercoins:events", 0, -1);
     }
 
     @Test
