@@ -1,5 +1,21 @@
 package dockercoins.launcher;
 
+import dockercoins.launcher.bench.BenchPlan;
+import dockercoins.launcher.bench.BenchReport;
+import dockercoins.launcher.bench.BenchRun;
+import dockercoins.launcher.bench.JarSnapshot;
+import dockercoins.launcher.bench.LoadGenerator;
+import dockercoins.launcher.bench.Probes;
+import dockercoins.launcher.bench.Progress;
+import dockercoins.launcher.bench.SoakPlan;
+import dockercoins.launcher.bench.SoakReport;
+import dockercoins.launcher.console.LaunchException;
+import dockercoins.launcher.os.Ports;
+import dockercoins.launcher.stack.Build;
+import dockercoins.launcher.stack.JvmOptions;
+import dockercoins.launcher.stack.Replica;
+import dockercoins.launcher.stack.Service;
+import dockercoins.launcher.stack.Stack;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package dockercoins.launcher;
 
+import dockercoins.launcher.stack.Stack;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

@@ -1,5 +1,8 @@
 package dockercoins.launcher;
 
+import dockercoins.launcher.console.LaunchException;
+import dockercoins.launcher.stack.DotEnv;
+import dockercoins.launcher.stack.Stack;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.HashMap;

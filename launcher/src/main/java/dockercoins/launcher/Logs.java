@@ -1,5 +1,8 @@
 package dockercoins.launcher;
 
+import dockercoins.launcher.stack.LogStream;
+import dockercoins.launcher.stack.Service;
+import dockercoins.launcher.stack.Stack;
 import java.io.PrintWriter;
 import java.util.EnumSet;
 import java.util.List;

@@ -1,5 +1,8 @@
 package dockercoins.launcher;
 
+import dockercoins.launcher.console.Table;
+import dockercoins.launcher.stack.Replica;
+import dockercoins.launcher.stack.Stack;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;

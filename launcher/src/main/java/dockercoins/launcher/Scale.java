@@ -1,5 +1,8 @@
 package dockercoins.launcher;
 
+import dockercoins.launcher.stack.Build;
+import dockercoins.launcher.stack.Converge;
+import dockercoins.launcher.stack.Service;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;

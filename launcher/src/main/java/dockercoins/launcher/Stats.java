@@ -1,5 +1,10 @@
 package dockercoins.launcher;
 
+import dockercoins.launcher.console.Table;
+import dockercoins.launcher.os.Pause;
+import dockercoins.launcher.os.ProcessView;
+import dockercoins.launcher.stack.Replica;
+import dockercoins.launcher.stack.Stack;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.LinkedHashMap;

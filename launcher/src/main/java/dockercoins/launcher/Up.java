@@ -1,5 +1,13 @@
 package dockercoins.launcher;
 
+import dockercoins.launcher.console.LaunchException;
+import dockercoins.launcher.os.Pause;
+import dockercoins.launcher.stack.Build;
+import dockercoins.launcher.stack.Converge;
+import dockercoins.launcher.stack.LogStream;
+import dockercoins.launcher.stack.Replica;
+import dockercoins.launcher.stack.Service;
+import dockercoins.launcher.stack.Stack;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.util.ArrayList;

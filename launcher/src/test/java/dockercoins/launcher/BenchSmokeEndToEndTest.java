@@ -1,5 +1,8 @@
 package dockercoins.launcher;
 
+import dockercoins.launcher.bench.BenchReport;
+import dockercoins.launcher.bench.BenchRun;
+import dockercoins.launcher.bench.SoakReport;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;

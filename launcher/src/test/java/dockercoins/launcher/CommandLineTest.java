@@ -1,5 +1,9 @@
 package dockercoins.launcher;
 
+import dockercoins.launcher.stack.LogLine;
+import dockercoins.launcher.stack.LogStream;
+import dockercoins.launcher.stack.Replica;
+import dockercoins.launcher.stack.Service;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,5 +1,7 @@
 package dockercoins.launcher;
 
+import dockercoins.launcher.bench.Probes;
+import dockercoins.launcher.os.Ports;
 import static dockercoins.launcher.ScriptedStack.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,7 @@
 package dockercoins.launcher;
 
+import dockercoins.launcher.console.LaunchException;
+import dockercoins.launcher.stack.Prometheus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

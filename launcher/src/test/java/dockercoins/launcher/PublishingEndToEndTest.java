@@ -1,5 +1,6 @@
 package dockercoins.launcher;
 
+import dockercoins.launcher.os.SearchPath;
 import static dockercoins.launcher.ScriptedStack.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

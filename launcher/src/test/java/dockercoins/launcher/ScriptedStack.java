@@ -1,5 +1,7 @@
 package dockercoins.launcher;
 
+import dockercoins.launcher.os.Ports;
+import dockercoins.launcher.stack.Stack;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -27,7 +29,7 @@ import java.util.stream.Stream;
  * project name and port base, so a user's stack is never touched, and the services' knobs of the
  * caller's environment left out.
  */
-final class ScriptedStack {
+public final class ScriptedStack {
     private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(3);
 
     record Result(int exit, String out, String err) {
@@ -122,7 +124,7 @@ final class ScriptedStack {
         assertFalse(Files.exists(stackDir), stackDir + " is left");
     }
 
-    static void await(Duration timeout, String what, BooleanSupplier condition) throws InterruptedException {
+    public static void await(Duration timeout, String what, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) fail("timed out waiting until " + what);
