@@ -94,14 +94,12 @@ final class Bench implements Callable<Integer> {
             }
         }
         PrintWriter console = invocation.out();
-        Path projectDir = invocation.stack().projectDir;
-        if (!Files.isDirectory(projectDir.resolve("worker"))) {
-            throw new LaunchException(projectDir + " is not a DockerCoins project directory (no worker/ in it)");
-        }
+        Stack user = invocation.stackOfADockerCoinsProject();
+        Path projectDir = user.projectDir;
         if (stepSeconds != null && (stepSeconds < 1 || stepSeconds > 600)) {
             throw invocation.usageError("--step must be from 1 to 600 seconds, got " + stepSeconds);
         }
-        boolean useWrk = useWrk();
+        boolean useWrk = useWrk(user.path());
         Map<String, Double> before = baseline == null ? null : BenchReport.readBaseline(baseline);
         Instant started = Instant.now();
         Path results = out != null ? out.toAbsolutePath().normalize() : projectDir.resolve(".dockercoins").resolve("bench")
@@ -119,7 +117,7 @@ final class Bench implements Callable<Integer> {
 
         PrintWriter stackLog = new PrintWriter(Files.newBufferedWriter(results.resolve("launcher.log")), true);
         BenchRun run = new BenchRun(JarSnapshot.folder(projectDir), portBase, results, BenchPlan.of(quick, stepSeconds), useWrk,
-                new Progress(console, invocation.launcher().colour(false)), stackLog);
+                user.environment(), new Progress(console, invocation.launcher().terminal().isTerminal()), stackLog);
         Thread main = Thread.currentThread();
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
@@ -180,12 +178,12 @@ final class Bench implements Callable<Integer> {
         }
     }
 
-    private boolean useWrk() {
+    private boolean useWrk(String path) {
         return switch (loadGenerator) {
-            case "auto" -> LoadGenerator.wrkInstalled();
+            case "auto" -> LoadGenerator.wrkInstalled(path);
             case "builtin" -> false;
             case "wrk" -> {
-                if (!LoadGenerator.wrkInstalled()) throw new LaunchException("--load-generator wrk: no wrk on PATH (apt install wrk)");
+                if (!LoadGenerator.wrkInstalled(path)) throw new LaunchException("--load-generator wrk: no wrk on PATH (apt install wrk)");
                 yield true;
             }
             default -> throw invocation.usageError("--load-generator must be wrk, builtin or auto, got \"" + loadGenerator + "\"");

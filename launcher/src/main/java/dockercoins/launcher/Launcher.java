@@ -1,6 +1,7 @@
 package dockercoins.launcher;
 
 import dockercoins.launcher.console.LaunchException;
+import dockercoins.launcher.console.Terminal;
 import dockercoins.launcher.stack.DotEnv;
 import dockercoins.launcher.stack.Stack;
 import java.io.PrintWriter;
@@ -82,9 +83,9 @@ public final class Launcher implements Runnable {
         return stack;
     }
 
-    /** Colours only on a terminal (the script tells, as [ -t 1 ]), never with NO_COLOR or --no-color. */
-    boolean colour(boolean noColor) {
-        return !noColor && "1".equals(environment.get("DOCKERCOINS_TTY")) && !environment.containsKey("NO_COLOR");
+    /** Whether the output is a terminal, and whether it may be coloured. */
+    Terminal terminal() {
+        return Terminal.of(environment);
     }
 
     private static String commands(CommandLine top) {

@@ -44,7 +44,8 @@ final class Stats implements Callable<Integer> {
         names.services(); // an unknown name is a usage error, before any state is read
         Stack stack = invocation.stack();
         PrintWriter out = invocation.out();
-        boolean terminal = invocation.launcher().colour(false);
+        // a terminal redraws the table in place, with NO_COLOR too: it has no colours to drop
+        boolean terminal = invocation.launcher().terminal().isTerminal();
         long totalMemory = ProcessView.totalMemory();
         Map<Replica, Duration> before = cpu(stack);
         long since = System.nanoTime();

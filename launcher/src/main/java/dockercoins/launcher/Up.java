@@ -1,6 +1,5 @@
 package dockercoins.launcher;
 
-import dockercoins.launcher.console.LaunchException;
 import dockercoins.launcher.os.Pause;
 import dockercoins.launcher.stack.Build;
 import dockercoins.launcher.stack.Converge;
@@ -9,7 +8,6 @@ import dockercoins.launcher.stack.Replica;
 import dockercoins.launcher.stack.Service;
 import dockercoins.launcher.stack.Stack;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
@@ -58,12 +56,10 @@ final class Up implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (build && noBuild) throw invocation.usageError("--build and --no-build exclude each other");
         List<Service> services = names.services();
         PrintWriter out = invocation.out();
-        Stack stack = invocation.stack();
-        if (!Files.isDirectory(stack.projectDir.resolve("worker"))) {
-            throw new LaunchException(stack.projectDir + " is not a DockerCoins project directory (no worker/ in it)");
-        }
+        Stack stack = invocation.stackOfADockerCoinsProject();
         for (String extra : extras) {
             if (!extra.equals(Service.PROMETHEUS.id())) {
                 throw invocation.usageError("unknown extra \"" + extra + "\" for --with (extras: prometheus)");
@@ -75,7 +71,6 @@ final class Up implements Callable<Integer> {
         try (AutoCloseable lock = stack.lock()) {
             Converge converge = new Converge(stack);
             converge.preflight(wanted);
-            if (build && noBuild) throw new LaunchException("--build and --no-build exclude each other");
             if (noBuild) {
                 converge.keepReplicasOfRebuiltJars();
             } else {
@@ -101,7 +96,7 @@ final class Up implements Callable<Integer> {
 
     /** Compose's attached mode: logs of the selected services until Ctrl-C, which stops them gracefully. */
     private int attach(Stack stack, Set<Service> selected, List<Replica> before, PrintWriter out) {
-        LogStream logs = new LogStream(stack, out, invocation.launcher().colour(noColor), false);
+        LogStream logs = new LogStream(stack, out, invocation.launcher().terminal().colour(noColor), false);
         for (Replica r : stack.replicas()) {
             if (!selected.contains(r.service())) continue;
             boolean wasRunning = before.stream().anyMatch(b -> b.shortName().equals(r.shortName()) && b.pid() == r.pid());

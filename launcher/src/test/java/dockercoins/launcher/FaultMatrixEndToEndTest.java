@@ -1,13 +1,13 @@
 package dockercoins.launcher;
 
-import dockercoins.launcher.bench.Probes;
-import dockercoins.launcher.os.Ports;
 import static dockercoins.launcher.ScriptedStack.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dockercoins.launcher.ScriptedStack.Result;
+import dockercoins.launcher.bench.Probes;
+import dockercoins.launcher.os.Ports;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;

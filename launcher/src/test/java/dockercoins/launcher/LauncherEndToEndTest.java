@@ -35,8 +35,11 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * The workshop's Compose lab, driven through the real {@code ./dockercoins} script and the real
  * service jars, on ports other than 8000-8002 and under its own project name, so a user's stack
- * is never touched. Runs after package (failsafe), about a minute and a half. After the first
- * {@code up -d}, {@code --no-build} keeps a teammate's edit in progress from rebuilding jars mid-test.
+ * is never touched. Runs after package (failsafe), about a minute and a half.
+ * <p>The tests share one stack, but none relies on another: each first brings it to the state it
+ * needs ({@link #running}: five services and N workers, an up that changes nothing when the
+ * stack is already so), so any one runs alone ({@code -Dit.test=LauncherEndToEndTest#...}) or in
+ * any order. The order below only saves time: it scales to ten workers and back once.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -47,6 +50,8 @@ class LauncherEndToEndTest {
     private final ScriptedStack stack = new ScriptedStack("e2e", 20000, 0, 1, 2);
     private final int base = stack.base;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    /** After the first up, --no-build keeps a teammate's edit in progress from rebuilding jars mid-test. */
+    private boolean built;
 
     @AfterAll
     void down_whatever_happened() throws Exception {
@@ -56,8 +61,7 @@ class LauncherEndToEndTest {
     @Test
     @Order(1)
     void up_detached_starts_the_stack() throws Exception {
-        Result up = dockercoins("up", "-d");
-        assertEquals(0, up.exit(), up.out() + up.err());
+        Result up = running(1);
         for (String service : List.of("redis", "rng", "hasher", "webui", "worker")) {
             assertTrue(up.out().contains(stack.project + "-" + service + "-1"), up.out());
         }
@@ -66,6 +70,7 @@ class LauncherEndToEndTest {
     @Test
     @Order(2)
     void ps_lists_five_services_with_their_ports() throws Exception {
+        running(1);
         Result ps = dockercoins("ps");
         assertEquals(0, ps.exit(), ps.err());
         List<String> lines = ps.out().lines().toList();
@@ -77,12 +82,12 @@ class LauncherEndToEndTest {
         for (String line : lines.subList(1, lines.size())) {
             assertTrue(line.contains(" Up "), line);
         }
-        stack.recordPidsAndPorts();
     }
 
     @Test
     @Order(3)
     void top_shows_each_replicas_processes_with_live_pids() throws Exception {
+        running(1);
         Result top = dockercoins("top");
         assertEquals(0, top.exit(), top.err());
         List<String> lines = top.out().lines().toList();
@@ -106,6 +111,7 @@ class LauncherEndToEndTest {
     @Test
     @Order(4)
     void stats_no_stream_prints_cpu_and_memory_of_every_replica_once() throws Exception {
+        running(1);
         Result stats = dockercoins("stats", "--no-stream");
         assertEquals(0, stats.exit(), stats.err());
         List<String> lines = stats.out().lines().toList();
@@ -128,6 +134,7 @@ class LauncherEndToEndTest {
     @Test
     @Order(5)
     void stats_refreshes_its_table_until_stopped() throws Exception {
+        running(1);
         Process stats = start("stats", "worker");
         try {
             BlockingQueue<String> lines = lines(stats.getInputStream());
@@ -148,6 +155,7 @@ class LauncherEndToEndTest {
     @Test
     @Order(6)
     void logs_tail_shows_units_of_work_done() throws Exception {
+        running(1);
         await(Duration.ofSeconds(30), "worker logs 'units of work done'",
                 () -> dockercoinsQuietly("logs", "--tail", "10").contains("units of work done"));
         Result logs = dockercoins("logs", "--tail", "10", "worker");
@@ -158,6 +166,7 @@ class LauncherEndToEndTest {
     @Test
     @Order(7)
     void logs_follow_streams_new_lines() throws Exception {
+        running(1);
         Process follow = start("logs", "--follow", "--tail", "0", "worker");
         try {
             BlockingQueue<String> lines = lines(follow.getInputStream());
@@ -177,6 +186,7 @@ class LauncherEndToEndTest {
     @Test
     @Order(8)
     void one_worker_mines_about_3_3_hashes_per_second() throws Exception {
+        running(1);
         double rate = rate();
         System.out.printf("e2e: 1 worker: %.2f hashes/s%n", rate);
         assertTrue(rate > 3.3 * 0.85 && rate < 3.3 * 1.15, "hashes/s with 1 worker: " + rate);
@@ -185,6 +195,7 @@ class LauncherEndToEndTest {
     @Test
     @Order(9)
     void two_workers_mine_about_twice_as_much() throws Exception {
+        running(1);
         Result up = dockercoins("up", "-d", "--no-build", "--scale", "worker=2");
         assertEquals(0, up.exit(), up.err());
         assertTrue(up.out().contains(stack.project + "-worker-1  ") && up.out().contains("Running"), up.out());
@@ -198,10 +209,10 @@ class LauncherEndToEndTest {
     @Test
     @Order(10)
     void ten_workers_are_capped_by_rng_near_ten() throws Exception {
+        running(2);
         Result up = dockercoins("up", "-d", "--no-build", "--scale", "worker=10");
         assertEquals(0, up.exit(), up.err());
         assertEquals(8, up.out().lines().filter(l -> l.matches(".*-worker-\\d+\\s+Started")).count(), up.out());
-        stack.recordPidsAndPorts();
         await(Duration.ofSeconds(30), "worker-10 logs its work",
                 () -> dockercoinsQuietly("logs", "--tail", "50", "worker").contains("worker-10  | "));
         double rate = rate();
@@ -212,6 +223,7 @@ class LauncherEndToEndTest {
     @Test
     @Order(11)
     void rng_answers_slowly_under_load_while_hasher_is_fast() throws Exception {
+        running(10);
         double rng = medianSeconds(base + 1);
         double hasher = medianSeconds(base + 2);
         System.out.printf("e2e: GET / under 10 workers, median of 5: rng %.0f ms, hasher %.1f ms%n", rng * 1000, hasher * 1000);
@@ -222,6 +234,7 @@ class LauncherEndToEndTest {
     @Test
     @Order(12)
     void scaling_back_to_one_stops_the_other_nine() throws Exception {
+        running(10);
         Result up = dockercoins("up", "-d", "--no-build", "--scale", "worker=1");
         assertEquals(0, up.exit(), up.err());
         assertEquals(9, up.out().lines().filter(l -> l.matches(".*-worker-\\d+\\s+Removed")).count(), up.out());
@@ -232,6 +245,7 @@ class LauncherEndToEndTest {
     @Test
     @Order(13)
     void stop_start_and_restart_act_on_the_named_services_only() throws Exception {
+        running(1);
         Result stop = dockercoins("stop", "worker");
         assertEquals(0, stop.exit(), stop.err());
         String ps = dockercoins("ps").out();
@@ -253,10 +267,25 @@ class LauncherEndToEndTest {
     @Test
     @Order(14)
     void down_leaves_no_process_and_no_open_port() throws Exception {
+        running(1);
         stack.downLeavesNothing();
     }
 
     // ---- helpers -------------------------------------------------------------------------
+
+    /**
+     * Brings the stack to the five services with {@code workers} workers, whatever an earlier
+     * test left (nothing, ten workers, a stopped worker): what each test needs first.
+     */
+    private Result running(int workers) throws Exception {
+        List<String> args = new ArrayList<>(List.of("up", "-d", "--scale", "worker=" + workers));
+        if (built) args.add("--no-build");
+        Result up = dockercoins(args.toArray(String[]::new));
+        assertEquals(0, up.exit(), up.out() + up.err());
+        built = true;
+        stack.recordPidsAndPorts();
+        return up;
+    }
 
     /**
      * Hashes per second from webui's /json: the least-squares slope of the counter sampled every

@@ -1,12 +1,12 @@
 package dockercoins.launcher;
 
-import dockercoins.launcher.os.SearchPath;
 import static dockercoins.launcher.ScriptedStack.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dockercoins.launcher.ScriptedStack.Result;
+import dockercoins.launcher.os.SearchPath;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

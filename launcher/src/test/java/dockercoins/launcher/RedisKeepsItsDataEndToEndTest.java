@@ -1,11 +1,11 @@
 package dockercoins.launcher;
 
-import dockercoins.launcher.bench.Probes;
 import static dockercoins.launcher.ScriptedStack.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dockercoins.launcher.ScriptedStack.Result;
+import dockercoins.launcher.bench.Probes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;

@@ -1,11 +1,11 @@
 package dockercoins.launcher;
 
-import dockercoins.launcher.os.Ports;
-import dockercoins.launcher.stack.Stack;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dockercoins.launcher.os.Ports;
+import dockercoins.launcher.stack.Stack;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -52,14 +52,18 @@ public final class BenchRun {
     public final Path results;
     final BenchPlan plan;
     final boolean useWrk;
+    /** The user's environment (and .env): where programs are found (PATH), what Compose named the images. */
+    final Map<String, String> environment;
     public final Progress progress;
     final PrintWriter stackLog;
     public final BenchReport report = new BenchReport();
     final Set<Process> spawned = ConcurrentHashMap.newKeySet();
     public final AtomicBoolean aborted = new AtomicBoolean();
 
-    public BenchRun(Path projectDir, int portBase, Path results, BenchPlan plan, boolean useWrk, Progress progress, PrintWriter stackLog) {
+    public BenchRun(Path projectDir, int portBase, Path results, BenchPlan plan, boolean useWrk, Map<String, String> environment,
+                    Progress progress, PrintWriter stackLog) {
         this.projectDir = projectDir;
+        this.environment = environment;
         this.portBase = portBase;
         this.results = results;
         this.plan = plan;
@@ -70,8 +74,10 @@ public final class BenchRun {
 
     /** The bench's stack (its own project, in the jar snapshot) with these knobs; its output goes to launcher.log. */
     public Stack stack(Map<String, String> knobs) {
+        Map<String, String> env = new HashMap<>(knobs); // the lab's knobs, not the user's
+        if (environment.containsKey("PATH")) env.put("PATH", environment.get("PATH"));
         // the bench uses loopback only
-        return new Stack(projectDir, PROJECT, portBase, Stack.LOOPBACK, new HashMap<>(knobs), stackLog);
+        return new Stack(projectDir, PROJECT, portBase, Stack.LOOPBACK, env, stackLog);
     }
 
     /** Brings the stack to one redis, hasher and webui, and these many rng replicas and workers. */

@@ -22,7 +22,7 @@ final class ImageSizes {
     }
 
     void run() {
-        String project = Optional.ofNullable(System.getenv("COMPOSE_PROJECT_NAME"))
+        String project = Optional.ofNullable(run.environment.get("COMPOSE_PROJECT_NAME"))
                 .orElse(composeName(run.projectDir.toAbsolutePath().normalize().getFileName().toString()));
         int found = 0;
         for (Service s : List.of(Service.RNG, Service.HASHER, Service.WORKER, Service.WEBUI)) {

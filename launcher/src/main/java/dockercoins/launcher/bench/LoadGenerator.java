@@ -33,8 +33,8 @@ public final class LoadGenerator {
                   double p50Ms, double p90Ms, double p99Ms) {
     }
 
-    public static boolean wrkInstalled() {
-        return SearchPath.find("wrk", System.getenv("PATH")).isPresent();
+    public static boolean wrkInstalled(String path) {
+        return SearchPath.find("wrk", path).isPresent();
     }
 
     /** GET (body null) or POST body to url; processes it starts are added to {@code started} until they end. */

@@ -35,7 +35,7 @@ public final class Prometheus {
     }
 
     static Path config(StateDir state) {
-        return state.state.resolve("prometheus.yml");
+        return state.records.resolve("prometheus.yml");
     }
 
     /** The config (same for the life of the stack) and one targets file per job, from the replicas in the state. */
@@ -59,7 +59,7 @@ public final class Prometheus {
                     groups.add("{\"targets\": [\"127.0.0.1:" + r.port() + "\"], \"labels\": {\"replica\": \"" + r.shortName() + "\"}}");
                 }
                 // prometheus must never read a half-written targets file
-                AtomicFile.write(stack.state.state.resolve("prometheus-" + job.id() + ".json"),
+                AtomicFile.write(stack.state.records.resolve("prometheus-" + job.id() + ".json"),
                         "[\n" + String.join(",\n", groups) + "\n]\n");
             }
             AtomicFile.write(config(stack.state), yml.toString());

@@ -23,8 +23,8 @@ final class RedisBinary {
     private RedisBinary() {
     }
 
-    static Path find(Path home, Path projectDir) {
-        Optional<Path> onPath = SearchPath.find("redis-server", System.getenv("PATH"));
+    static Path find(Path home, Path projectDir, String path) {
+        Optional<Path> onPath = SearchPath.find("redis-server", path);
         if (onPath.isPresent()) return onPath.get();
         Path jar = projectDir.resolve("launcher").resolve("target").resolve("lib").resolve("embedded-redis.jar");
         if (!Files.isRegularFile(jar)) {

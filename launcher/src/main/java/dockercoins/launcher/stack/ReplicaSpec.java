@@ -25,7 +25,7 @@ public record ReplicaSpec(Service service, List<String> command, Map<String, Str
 
     public static ReplicaSpec of(Stack stack, Service s, int index, int port, JvmOptions.Cache cache) {
         return switch (s) {
-            case REDIS -> binary(s, port, "redis-server", RedisBinary.find(stack.home, stack.projectDir), redis(stack, port));
+            case REDIS -> binary(s, port, "redis-server", RedisBinary.find(stack.home, stack.projectDir, stack.path()), redis(stack, port));
             case PROMETHEUS -> binary(s, port, "prometheus", Prometheus.binary(stack.path()), Prometheus.arguments(stack, port));
             default -> java(stack, s, index, port, cache);
         };

@@ -96,8 +96,13 @@ public final class Stack {
         return knobs;
     }
 
+    /** The environment of this invocation, .env included (the environment wins). */
+    public Map<String, String> environment() {
+        return env;
+    }
+
     /** The PATH of this invocation, where redis-server and prometheus are looked for. */
-    String path() {
+    public String path() {
         return env.get("PATH");
     }
 

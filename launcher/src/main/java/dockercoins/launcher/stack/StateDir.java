@@ -31,18 +31,19 @@ public final class StateDir {
     static final Duration LOCK_PATIENCE = Duration.ofMinutes(2);
 
     final Path dir;
-    final Path state;
+    /** {@code state/}: a record per replica, with its pid and exit files. */
+    final Path records;
     final Path logs;
 
     StateDir(Path home, String project) {
         this.dir = home.resolve(project);
-        this.state = dir.resolve("state");
+        this.records = dir.resolve("state");
         this.logs = dir.resolve("logs");
     }
 
     List<Replica> replicas() {
-        if (!Files.isDirectory(state)) return List.of();
-        try (Stream<Path> files = Files.list(state)) {
+        if (!Files.isDirectory(records)) return List.of();
+        try (Stream<Path> files = Files.list(records)) {
             return files.filter(f -> f.getFileName().toString().endsWith(".properties"))
                     .map(Replica::load)
                     .filter(Objects::nonNull)
@@ -85,7 +86,7 @@ public final class StateDir {
     }
 
     private Path file(Service s, int index, String suffix) {
-        return state.resolve(s.id() + "-" + index + suffix);
+        return records.resolve(s.id() + "-" + index + suffix);
     }
 
     /** {@code .dockercoins/<project>/<service>-data/}, created if missing: what a service keeps until down (redis' AOF and RDB). */

@@ -40,7 +40,7 @@ public final class Supervisor {
         }
         StateDir state = stack.state;
         try {
-            Files.createDirectories(state.state);
+            Files.createDirectories(state.records);
             Files.createDirectories(state.logs);
             Files.createDirectories(stack.cacheDir());
             Path log = state.logFile(s, index);

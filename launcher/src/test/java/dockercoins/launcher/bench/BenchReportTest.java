@@ -1,10 +1,10 @@
 package dockercoins.launcher.bench;
 
-import dockercoins.launcher.console.LaunchException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dockercoins.launcher.console.LaunchException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

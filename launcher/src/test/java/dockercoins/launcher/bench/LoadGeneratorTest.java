@@ -1,10 +1,10 @@
 package dockercoins.launcher.bench;
 
-import dockercoins.launcher.console.LaunchException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dockercoins.launcher.console.LaunchException;
 import org.junit.jupiter.api.Test;
 
 /** wrk's report, as wrk 4.2 prints it with --latency, read into the bench's figures. */

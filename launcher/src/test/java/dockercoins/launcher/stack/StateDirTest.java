@@ -1,10 +1,10 @@
 package dockercoins.launcher.stack;
 
-import dockercoins.launcher.console.LaunchException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dockercoins.launcher.console.LaunchException;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
