@@ -5,12 +5,12 @@ import dockercoins.launcher.bench.BenchReport;
 import dockercoins.launcher.bench.BenchRun;
 import dockercoins.launcher.bench.JarSnapshot;
 import dockercoins.launcher.bench.LoadGenerator;
-import dockercoins.launcher.bench.Probes;
 import dockercoins.launcher.bench.Progress;
 import dockercoins.launcher.bench.SoakPlan;
 import dockercoins.launcher.bench.SoakReport;
 import dockercoins.launcher.console.LaunchException;
 import dockercoins.launcher.os.Ports;
+import dockercoins.launcher.os.ProcessView;
 import dockercoins.launcher.stack.Build;
 import dockercoins.launcher.stack.JvmOptions;
 import dockercoins.launcher.stack.Replica;
@@ -207,7 +207,7 @@ final class Bench implements Callable<Integer> {
         Map<String, String> about = run.report.about;
         about.put("started", started.toString());
         about.put("mode", quick ? mode + " (a smoke run: do not compare its figures)" : mode);
-        about.put("machine", Runtime.getRuntime().availableProcessors() + " CPUs, load average " + Probes.loadAverage() + " at start");
+        about.put("machine", Runtime.getRuntime().availableProcessors() + " CPUs, load average " + ProcessView.loadAverage() + " at start");
         about.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
         about.put("jvm flags", String.join(" ", JvmOptions.flags(run.projectDir, Service.RNG))
                 + (Runtime.version().feature() >= 25 ? " + an AOT cache per service" : " + a CDS archive per service")

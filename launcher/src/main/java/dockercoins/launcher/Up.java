@@ -69,17 +69,25 @@ final class Up implements Callable<Integer> {
         Map<Service, Integer> wanted = wanted(stack, services, scales);
         List<Replica> before = stack.replicas();
         try (AutoCloseable lock = stack.lock()) {
-            Converge converge = new Converge(stack);
-            converge.preflight(wanted);
-            if (noBuild) {
-                converge.keepReplicasOfRebuiltJars();
-            } else {
-                Build.ensure(stack.projectDir, stack.home, wanted.keySet(), build, out);
-            }
-            converge.run(wanted, Converge.Mode.UP);
+            converge(stack, wanted, build, noBuild);
         }
         if (detach) return 0;
         return attach(stack, EnumSet.copyOf(wanted.keySet()), before, out);
+    }
+
+    /**
+     * What up and scale do under the lock: check the published ports, build what is stale (all with
+     * {@code build}, none with {@code noBuild}), then bring each service to its count.
+     */
+    static void converge(Stack stack, Map<Service, Integer> wanted, boolean build, boolean noBuild) {
+        Converge converge = new Converge(stack);
+        converge.preflight(wanted);
+        if (noBuild) {
+            converge.keepReplicasOfRebuiltJars();
+        } else {
+            Build.ensure(stack.projectDir, stack.home, wanted.keySet(), build, stack.out);
+        }
+        converge.run(wanted, Converge.Mode.UP);
     }
 
     /** Services named on the command line (all by default) at their --scale, else their current count, else 1. */

@@ -13,11 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
@@ -109,16 +106,9 @@ public final class BenchReport {
 
     /** Hashes/s against workers: lab, turbo and the ideal lab curve, on a log scale (they differ 100x). */
     public void writeChart(Path file) {
-        System.setProperty("java.awt.headless", "true");
-        XYChart chart = new XYChartBuilder().width(900).height(560)
-                .title("DockerCoins: hashes per second against workers")
-                .xAxisTitle("workers").yAxisTitle("hashes/s (log scale)").build();
-        Styler styler = chart.getStyler();
+        XYChart chart = Chart.create("DockerCoins: hashes per second against workers", "workers", "hashes/s (log scale)");
         chart.getStyler().setYAxisLogarithmic(true);
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
-        chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setXAxisDecimalPattern("0");
-        styler.setToolTipsEnabled(false);
 
         List<Double> idealX = new ArrayList<>();
         List<Double> idealY = new ArrayList<>();
@@ -133,12 +123,7 @@ public final class BenchReport {
         addSeries(chart, "lab (default delays, 1 rng)", "lab", "_rng_", false, new Color(0x1f77b4));
         addSeries(chart, "lab, 10 workers, rng scaled to 2 and 3", "lab", "_rng_", true, new Color(0x2ca02c));
         addSeries(chart, "turbo (no delays, throughput knobs on)", "turbo", null, false, new Color(0xd62728));
-        try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Chart.save(chart, file);
     }
 
     /** Points from figures "<phase>.workers_<n>[_rng_<r>].hashes_per_s"; {@code scaledRng} picks those with rng > 1. */

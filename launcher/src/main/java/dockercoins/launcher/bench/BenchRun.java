@@ -2,13 +2,13 @@ package dockercoins.launcher.bench;
 
 import dockercoins.launcher.console.LaunchException;
 import dockercoins.launcher.os.Pause;
+import dockercoins.launcher.os.ProcessView;
 import dockercoins.launcher.stack.Converge;
 import dockercoins.launcher.stack.Service;
 import dockercoins.launcher.stack.Stack;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -96,7 +96,7 @@ public final class BenchRun {
         Stack lab = stack(LAB);
         progress.live("Starting redis, rng, hasher and webui");
         converge(lab, 1, 0);
-        try (Probes.Redis redis = new Probes.Redis(lab.redisUrl())) {
+        try (RedisCounter redis = new RedisCounter(lab.redisUrl())) {
             new StartupExperiment(this, lab, redis).run();
             new LabExperiment(this, lab, redis).run();
             Stack turbo = stack(TURBO);
@@ -104,7 +104,7 @@ public final class BenchRun {
             new RawExperiment(this, turbo).run();
         }
         new ImageSizes(this).run();
-        report.about.put("load average at end", Probes.loadAverage());
+        report.about.put("load average at end", ProcessView.loadAverage());
         List<String> phases = List.of("lab", "turbo", "raw", "startup", "memory", "image");
         report.figures.sort((a, b) -> Integer.compare(phases.indexOf(a.phase()), phases.indexOf(b.phase())));
     }
@@ -114,9 +114,9 @@ public final class BenchRun {
         Stack lab = stack(LAB);
         progress.live("Starting redis, rng, hasher and webui");
         converge(lab, 1, 0);
-        try (Probes.Redis redis = new Probes.Redis(lab.redisUrl())) {
+        try (RedisCounter redis = new RedisCounter(lab.redisUrl())) {
             SoakReport samples = new SoakExperiment(this, lab, redis, soak).run();
-            report.about.put("load average at end", Probes.loadAverage());
+            report.about.put("load average at end", ProcessView.loadAverage());
             return samples;
         }
     }
@@ -156,15 +156,5 @@ public final class BenchRun {
 
     static String plusMinus(double spread) {
         return Double.isNaN(spread) ? "" : "±" + BenchReport.num(spread) + " ";
-    }
-
-    static List<Double> sorted(List<Double> values) {
-        List<Double> l = new ArrayList<>(values);
-        l.sort(null);
-        return l;
-    }
-
-    static double median(List<Double> values) {
-        return Probes.quantile(sorted(values), 0.5);
     }
 }

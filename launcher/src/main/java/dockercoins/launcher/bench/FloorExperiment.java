@@ -1,6 +1,7 @@
 package dockercoins.launcher.bench;
 
 import dockercoins.launcher.console.LaunchException;
+import dockercoins.launcher.os.ProcessView;
 import dockercoins.launcher.stack.JvmOptions;
 import dockercoins.launcher.stack.Service;
 import dockercoins.launcher.stack.Stack;
@@ -31,7 +32,7 @@ final class FloorExperiment {
         this.lab = lab;
     }
 
-    Probes.Memory measure() {
+    ProcessView.Memory measure() {
         int port = lab.ports.any();
         List<String> command = new ArrayList<>(List.of(JvmOptions.java()));
         command.addAll(JvmOptions.flags(run.projectDir, Service.RNG));
@@ -50,18 +51,18 @@ final class FloorExperiment {
         run.spawned.add(p);
         try {
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (Probes.get(port, "/", 1000) < 0) {
+            while (HttpProbe.get(port, "/", 1000) < 0) {
                 if (!p.isAlive()) throw new LaunchException("the floor server exited with code " + p.exitValue());
                 if (System.nanoTime() > deadline) throw new LaunchException("the floor server did not answer within 30 s");
                 run.pause(2);
             }
             try (var clients = Executors.newVirtualThreadPerTaskExecutor()) {
                 IntStream.range(0, CLIENTS).forEach(c -> clients.submit(() -> {
-                    for (int i = 0; i < REQUESTS_EACH; i++) Probes.get(port, "/", 1000);
+                    for (int i = 0; i < REQUESTS_EACH; i++) HttpProbe.get(port, "/", 1000);
                 }));
             }
             run.pause(run.plan.idleMillis());
-            return Probes.memory(p.pid());
+            return ProcessView.memory(p.pid());
         } finally {
             run.stopProcess(p);
         }

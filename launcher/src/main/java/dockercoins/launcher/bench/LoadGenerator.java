@@ -177,6 +177,6 @@ public final class LoadGenerator {
         all.sort(null);
         client.shutdownNow();
         return new Result("built-in (JDK HttpClient)", done.get(), errors.get(), seconds, done.get() / seconds,
-                Probes.quantile(all, 0.50), Probes.quantile(all, 0.90), Probes.quantile(all, 0.99));
+                Statistics.quantile(all, 0.50), Statistics.quantile(all, 0.90), Statistics.quantile(all, 0.99));
     }
 }

@@ -1,5 +1,6 @@
 package dockercoins.launcher.bench;
 
+import dockercoins.launcher.os.ProcessView;
 import dockercoins.launcher.stack.LogLine;
 import dockercoins.launcher.stack.Replica;
 import dockercoins.launcher.stack.Service;
@@ -8,7 +9,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,10 +25,10 @@ import java.util.Map;
 final class SoakExperiment {
     private final BenchRun run;
     private final Stack lab;
-    private final Probes.Redis redis;
+    private final RedisCounter redis;
     private final SoakPlan plan;
 
-    SoakExperiment(BenchRun run, Stack lab, Probes.Redis redis, SoakPlan plan) {
+    SoakExperiment(BenchRun run, Stack lab, RedisCounter redis, SoakPlan plan) {
         this.run = run;
         this.lab = lab;
         this.redis = redis;
@@ -50,13 +50,13 @@ final class SoakExperiment {
         long t0 = System.nanoTime();
         long end = t0 + plan.duration().toNanos();
         long interval = plan.interval().toNanos();
-        Probe browser = new Probe(port(Service.WEBUI), "/json", 1_000_000_000L, 5000, end);
-        Probe rng = new Probe(port(Service.RNG), "/", interval, 10_000, end);
-        Probe hasher = new Probe(port(Service.HASHER), "/", interval, 10_000, end);
+        HttpProbe browser = new HttpProbe(List.of(port(Service.WEBUI)), "/json", Duration.ofSeconds(1), 5000, end, run.aborted);
+        HttpProbe rng = new HttpProbe(List.of(port(Service.RNG)), "/", plan.interval(), 10_000, end, run.aborted);
+        HttpProbe hasher = new HttpProbe(List.of(port(Service.HASHER)), "/", plan.interval(), 10_000, end, run.aborted);
         for (long next = t0; ; next += interval) {
             long now = System.nanoTime();
             Map<String, Double> rss = new LinkedHashMap<>();
-            for (Replica r : replicas) rss.put(r.shortName(), Probes.memory(r.pid()).rssMb());
+            for (Replica r : replicas) rss.put(r.shortName(), ProcessView.memory(r.pid()).rssMb());
             report.samples.add(new SoakReport.Sample((now - t0) / 1e9, redis.get("hashes"), rss));
             run.progress.live(String.format(Locale.ROOT, "soak: %d workers, %d/%d s, %s hashes/s, errors: %d /json, %d rng, %d hasher",
                     n, (now - t0) / 1_000_000_000L, plan.duration().toSeconds(), BenchReport.num(report.rate(0, 1)),
@@ -64,17 +64,17 @@ final class SoakExperiment {
             if (now >= end) break;
             run.pause(Math.max(0, (next + interval - System.nanoTime()) / 1_000_000));
         }
-        for (Probe p : List.of(browser, rng, hasher)) p.join();
+        for (HttpProbe p : List.of(browser, rng, hasher)) p.join();
         figures(report, waits(from, Instant.now()), browser, rng, hasher);
         return report;
     }
 
-    private void figures(SoakReport report, int waits, Probe browser, Probe rng, Probe hasher) {
+    private void figures(SoakReport report, int waits, HttpProbe browser, HttpProbe rng, HttpProbe hasher) {
         BenchReport r = run.report;
         int samples = report.samples.size();
         String name = plan.workers() + " workers, " + SoakPlan.format(plan.duration());
         r.add(Figure.of("soak.hashes_per_s", name + ": hashes/s", report.rate(0, 1), "h/s")
-                .spread(Probes.stdev(report.intervalRates()), samples));
+                .spread(Statistics.stdev(report.intervalRates()), samples));
         r.add(Figure.of("soak.hashes_per_s_first_tenth", "hashes/s, first tenth", report.rate(0, 0.1), "h/s"));
         r.add(Figure.of("soak.hashes_per_s_last_tenth", "hashes/s, last tenth", report.rate(0.9, 1), "h/s"));
         r.add(Figure.of("soak.worker_waits", "worker 'Waiting 10s' lines", waits, "lines").samples(plan.workers()));
@@ -83,9 +83,9 @@ final class SoakExperiment {
         r.add(Figure.of("soak.rng_get_errors", "rng GET / errors (of " + rng.count() + ")", rng.errors(), "errors").samples(rng.count()));
         r.add(Figure.of("soak.hasher_get_errors", "hasher GET / errors (of " + hasher.count() + ")", hasher.errors(), "errors")
                 .samples(hasher.count()));
-        List<Double> rngMs = BenchRun.sorted(rng.millis());
-        r.add(Figure.of("soak.rng_get_p50_ms", "rng GET / p50", Probes.quantile(rngMs, 0.5), "ms").samples(rngMs.size()));
-        r.add(Figure.of("soak.rng_get_p99_ms", "rng GET / p99", Probes.quantile(rngMs, 0.99), "ms").samples(rngMs.size()));
+        List<Double> rngMs = Statistics.sorted(rng.millis());
+        r.add(Figure.of("soak.rng_get_p50_ms", "rng GET / p50", Statistics.quantile(rngMs, 0.5), "ms").samples(rngMs.size()));
+        r.add(Figure.of("soak.rng_get_p99_ms", "rng GET / p99", Statistics.quantile(rngMs, 0.99), "ms").samples(rngMs.size()));
         for (Service s : List.of(Service.REDIS, Service.RNG, Service.HASHER, Service.WEBUI)) {
             String replica = s + "-1";
             String key = "soak." + s;
@@ -100,19 +100,19 @@ final class SoakExperiment {
         List<Double> late = workers.stream().map(w -> report.slope(w, 0.5)).toList();
         int max = slopes.indexOf(Collections.max(slopes));
         String mean = " (mean of " + workers.size() + ")";
-        r.add(Figure.of("soak.worker.rss_slope_mb_per_min", "workers: RSS slope" + mean, mean(slopes), "MB/min")
-                .spread(Probes.stdev(slopes), workers.size()));
-        r.add(Figure.of("soak.worker.rss_slope_2nd_half_mb_per_min", "workers: RSS slope, 2nd half" + mean, mean(late), "MB/min")
-                .spread(Probes.stdev(late), workers.size()));
+        r.add(Figure.of("soak.worker.rss_slope_mb_per_min", "workers: RSS slope" + mean, Statistics.mean(slopes), "MB/min")
+                .spread(Statistics.stdev(slopes), workers.size()));
+        r.add(Figure.of("soak.worker.rss_slope_2nd_half_mb_per_min", "workers: RSS slope, 2nd half" + mean, Statistics.mean(late), "MB/min")
+                .spread(Statistics.stdev(late), workers.size()));
         r.add(Figure.of("soak.worker.rss_slope_max_mb_per_min", "workers: steepest RSS slope (" + workers.get(max) + ")",
                 slopes.get(max), "MB/min"));
         r.add(Figure.of("soak.worker.rss_mb_end", "workers: RSS at end" + mean,
-                mean(workers.stream().map(w -> report.rss(w, samples - 1)).toList()), "MB"));
+                Statistics.mean(workers.stream().map(w -> report.rss(w, samples - 1)).toList()), "MB"));
         run.progress.done(String.format(Locale.ROOT, "soak  %s: %.2f hashes/s (first tenth %.2f, last tenth %.2f); %d 'Waiting 10s'; "
                         + "errors %d /json, %d rng, %d hasher; RSS slope MB/min: rng %.3f, hasher %.3f, webui %.3f, redis %.3f, "
                         + "workers %.3f (max %.3f)", name, report.rate(0, 1), report.rate(0, 0.1), report.rate(0.9, 1), waits,
                 browser.errors(), rng.errors(), hasher.errors(), report.slope("rng-1", 0), report.slope("hasher-1", 0),
-                report.slope("webui-1", 0), report.slope("redis-1", 0), mean(slopes), slopes.get(max)));
+                report.slope("webui-1", 0), report.slope("redis-1", 0), Statistics.mean(slopes), slopes.get(max)));
     }
 
     /** The workers' "Waiting 10s and restarting." lines written during the soak. */
@@ -132,58 +132,4 @@ final class SoakExperiment {
         return lab.replicas(s).stream().filter(r -> r.index() == 1).findFirst().map(Replica::port).orElse(lab.publishedPort(s));
     }
 
-    private static double mean(List<Double> values) {
-        return values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
-    }
-
-    /** One request every period on a new connection, as a user's browser or httping would; counts the failures. */
-    private final class Probe {
-        private final List<Double> millis = Collections.synchronizedList(new ArrayList<>());
-        private int count;
-        private int errors;
-        private final Thread thread;
-
-        Probe(int port, String path, long periodNanos, int timeoutMillis, long end) {
-            thread = Thread.ofVirtual().start(() -> {
-                for (long next = System.nanoTime(); next < end && !run.aborted.get(); next += periodNanos) {
-                    long start = System.nanoTime();
-                    int code = Probes.get(port, path, timeoutMillis);
-                    record(code, (System.nanoTime() - start) / 1e6);
-                    long wait = next + periodNanos - System.nanoTime();
-                    try {
-                        if (wait > 0) Thread.sleep(Duration.ofNanos(wait));
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            });
-        }
-
-        private synchronized void record(int code, double ms) {
-            count++;
-            if (code == 200) millis.add(ms);
-            else errors++;
-        }
-
-        synchronized int count() {
-            return count;
-        }
-
-        synchronized int errors() {
-            return errors;
-        }
-
-        List<Double> millis() {
-            return new ArrayList<>(millis);
-        }
-
-        void join() {
-            try {
-                if (!thread.join(Duration.ofSeconds(15))) thread.interrupt();
-            } catch (InterruptedException e) {
-                thread.interrupt();
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
 }

@@ -9,9 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
@@ -66,7 +64,7 @@ public final class SoakReport {
             minutes.add(s.seconds() / 60);
             mb.add(rss);
         }
-        return Probes.slope(minutes, mb);
+        return Statistics.slope(minutes, mb);
     }
 
     double rss(String replica, int sample) {
@@ -101,11 +99,7 @@ public final class SoakReport {
 
     /** Hashes/s (left axis) and the RSS of rng-1, hasher-1, webui-1, redis-1 and the workers' mean (right axis), against minutes. */
     public void writeChart(Path file, String title) {
-        System.setProperty("java.awt.headless", "true");
-        XYChart chart = new XYChartBuilder().width(900).height(560).title(title).xAxisTitle("minutes").yAxisTitle("hashes/s").build();
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
-        chart.getStyler().setChartBackgroundColor(Color.WHITE);
-        chart.getStyler().setToolTipsEnabled(false);
+        XYChart chart = Chart.create(title, "minutes", "hashes/s");
         chart.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
         chart.setYAxisGroupTitle(1, "RSS (MB)");
         List<Double> x = new ArrayList<>();
@@ -125,12 +119,7 @@ public final class SoakReport {
             }
             if (!mx.isEmpty()) series(chart, lines.get(k) + " RSS", mx, my, 1, colours[k]);
         }
-        try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Chart.save(chart, file);
     }
 
     private static void series(XYChart chart, String name, List<Double> x, List<Double> y, int axis, Color colour) {

@@ -2,6 +2,7 @@ package dockercoins.launcher.bench;
 
 import dockercoins.launcher.Start;
 import dockercoins.launcher.console.LaunchException;
+import dockercoins.launcher.os.ProcessView;
 import dockercoins.launcher.stack.JvmOptions;
 import dockercoins.launcher.stack.ReplicaSpec;
 import dockercoins.launcher.stack.Service;
@@ -24,14 +25,14 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class StartupExperiment {
     /** One start: seconds to the first answer, to the first log line (NaN if none), and the memory then. */
-    private record Start(double seconds, double firstLineSeconds, Probes.Memory idle) {
+    private record Start(double seconds, double firstLineSeconds, ProcessView.Memory idle) {
     }
 
     private final BenchRun run;
     private final Stack lab;
-    private final Probes.Redis redis;
+    private final RedisCounter redis;
 
-    StartupExperiment(BenchRun run, Stack lab, Probes.Redis redis) {
+    StartupExperiment(BenchRun run, Stack lab, RedisCounter redis) {
         this.run = run;
         this.lab = lab;
         this.redis = redis;
@@ -42,7 +43,7 @@ final class StartupExperiment {
         for (Service s : List.of(Service.RNG, Service.HASHER, Service.WORKER, Service.WEBUI)) {
             List<Double> times = new ArrayList<>();
             List<Double> firstLines = new ArrayList<>();
-            Probes.Memory idle = Probes.Memory.NONE;
+            ProcessView.Memory idle = ProcessView.Memory.NONE;
             // Full runs start each service once unmeasured: it writes the class-data cache if there
             // is none for this jar (the lab's replicas write theirs only when they stop), so that
             // the measured runs start as every later replica does.
@@ -54,14 +55,14 @@ final class StartupExperiment {
                 if (!Double.isNaN(start.firstLineSeconds())) firstLines.add(start.firstLineSeconds());
                 idle = start.idle();
             }
-            double median = BenchRun.median(times);
+            double median = Statistics.median(times);
             String what = s.listens() ? "first response (GET /)" : "first INCRBY";
             BenchReport report = run.report;
             report.add(Figure.of("startup." + s + ".seconds", s + ": start to " + what, median, "s")
-                    .spread(Probes.stdev(times), times.size()));
+                    .spread(Statistics.stdev(times), times.size()));
             if (!firstLines.isEmpty()) {
                 report.add(Figure.of("startup." + s + ".first_log_line_s", s + ": start to first log line",
-                        BenchRun.median(firstLines), "s").spread(Probes.stdev(firstLines), firstLines.size()));
+                        Statistics.median(firstLines), "s").spread(Statistics.stdev(firstLines), firstLines.size()));
             }
             report.add(Figure.of("startup." + s + ".idle_rss_mb", s + ": RSS just after start", idle.rssMb(), "MB"));
             report.add(Figure.of("startup." + s + ".idle_pss_mb", s + ": PSS just after start", idle.pssMb(), "MB"));
@@ -94,7 +95,7 @@ final class StartupExperiment {
                 });
             }
             long deadline = t0 + Duration.ofSeconds(30).toNanos();
-            while (s.listens() ? Probes.get(port, "/", 1000) < 0 : redis.get("hashes") < 0) {
+            while (s.listens() ? HttpProbe.get(port, "/", 1000) < 0 : redis.get("hashes") < 0) {
                 if (!p.isAlive()) throw new LaunchException(s + " exited with code " + p.exitValue() + " while the bench timed its start-up");
                 if (System.nanoTime() > deadline) throw new LaunchException(s + " did not answer within 30 s of its start");
                 run.pause(2);
@@ -102,7 +103,7 @@ final class StartupExperiment {
             double seconds = (System.nanoTime() - t0) / 1e9;
             run.pause(run.plan.idleMillis());
             double line = firstLine.get() == 0 ? Double.NaN : (firstLine.get() - t0) / 1e9;
-            return new Start(seconds, line, Probes.memory(p.pid()));
+            return new Start(seconds, line, ProcessView.memory(p.pid()));
         } finally {
             run.stopProcess(p);
         }

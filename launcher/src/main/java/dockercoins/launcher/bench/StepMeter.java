@@ -1,13 +1,13 @@
 package dockercoins.launcher.bench;
 
 import dockercoins.launcher.console.LaunchException;
+import dockercoins.launcher.os.ProcessView;
 import dockercoins.launcher.stack.Replica;
 import dockercoins.launcher.stack.Service;
 import dockercoins.launcher.stack.Stack;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -26,9 +26,9 @@ final class StepMeter {
     }
 
     private final BenchRun run;
-    private final Probes.Redis redis;
+    private final RedisCounter redis;
 
-    StepMeter(BenchRun run, Probes.Redis redis) {
+    StepMeter(BenchRun run, RedisCounter redis) {
         this.run = run;
         this.redis = redis;
     }
@@ -47,14 +47,15 @@ final class StepMeter {
         Map<Long, Double> sup0 = cpu(supervisors);
         long start = System.nanoTime();
         long end = start + Duration.ofSeconds(seconds).toNanos();
-        List<Double> rngMs = Collections.synchronizedList(new ArrayList<>());
-        List<Double> hasherMs = Collections.synchronizedList(new ArrayList<>());
-        List<Thread> threads = new ArrayList<>();
+        List<HttpProbe> started = new ArrayList<>();
+        HttpProbe rng = null;
+        HttpProbe hasher = null;
         if (probes) {
-            threads.add(probe(ports(replicas, Service.RNG), "/", end, rngMs, 500));
-            threads.add(probe(ports(replicas, Service.HASHER), "/", end, hasherMs, 500));
+            rng = new HttpProbe(ports(replicas, Service.RNG), "/", Duration.ofMillis(500), 5000, end, run.aborted);
+            hasher = new HttpProbe(ports(replicas, Service.HASHER), "/", Duration.ofMillis(500), 5000, end, run.aborted);
             // A browser on the web UI, as in the lab: /json every second.
-            threads.add(probe(ports(replicas, Service.WEBUI), "/json", end, Collections.synchronizedList(new ArrayList<>()), 1000));
+            HttpProbe browser = new HttpProbe(ports(replicas, Service.WEBUI), "/json", Duration.ofSeconds(1), 5000, end, run.aborted);
+            started.addAll(List.of(rng, hasher, browser));
         }
         List<long[]> changes = new ArrayList<>();
         long last = Long.MIN_VALUE;
@@ -67,7 +68,8 @@ final class StepMeter {
                     last = h;
                 }
                 double r = rate(changes, start, end);
-                String latency = probes && !rngMs.isEmpty() ? String.format(Locale.ROOT, ", rng GET / %.0f ms",
+                List<Double> rngMs = rng != null ? rng.millis() : List.of();
+                String latency = !rngMs.isEmpty() ? String.format(Locale.ROOT, ", rng GET / %.0f ms",
                         rngMs.get(rngMs.size() - 1)) : "";
                 run.progress.live(String.format(Locale.ROOT, "%s: %d/%d s, %s hashes/s%s", name, (now - start) / 1_000_000_000L,
                         seconds, Double.isNaN(r) ? "…" : BenchReport.num(r), latency));
@@ -76,14 +78,7 @@ final class StepMeter {
         } catch (IOException e) {
             throw new LaunchException("cannot read the counter from redis: " + e.getMessage());
         } finally {
-            for (Thread t : threads) {
-                try {
-                    if (!t.join(Duration.ofSeconds(10))) t.interrupt();
-                } catch (InterruptedException e) {
-                    threads.forEach(Thread::interrupt);
-                    Thread.currentThread().interrupt();
-                }
-            }
+            for (HttpProbe p : started) p.join();
         }
         double window = (System.nanoTime() - start) / 1e9;
         // Spread: the rate over each of a few equal parts of the step.
@@ -94,8 +89,9 @@ final class StepMeter {
             double r = rate(changes, start + i * part, start + (i + 1) * part);
             if (!Double.isNaN(r)) partRates.add(r);
         }
-        return new Window(rate(changes, start, end), Probes.stdev(partRates), changes.size(), window,
-                delta(cpu0, cpu(pids)), delta(sup0, cpu(supervisors)), new ArrayList<>(rngMs), new ArrayList<>(hasherMs));
+        return new Window(rate(changes, start, end), Statistics.stdev(partRates), changes.size(), window,
+                delta(cpu0, cpu(pids)), delta(sup0, cpu(supervisors)), rng != null ? rng.millis() : List.of(),
+                hasher != null ? hasher.millis() : List.of());
     }
 
     private static double rate(List<long[]> changes, long from, long to) {
@@ -114,31 +110,9 @@ final class StepMeter {
         return replicas.stream().filter(r -> r.service() == s).map(Replica::port).toList();
     }
 
-    /** One request at a time on a new connection (like httping), every periodMillis, round-robin over the replicas. */
-    private Thread probe(List<Integer> ports, String path, long end, List<Double> into, int periodMillis) {
-        return Thread.ofVirtual().start(() -> {
-            int i = 0;
-            long next = System.nanoTime();
-            while (!ports.isEmpty() && System.nanoTime() < end && !run.aborted.get()) {
-                int left = (int) Math.max(1, Math.min(5000, (end - System.nanoTime()) / 1_000_000 + 2000));
-                double ms = Probes.timedGet(ports.get(i++ % ports.size()), path, left);
-                if (ms >= 0) into.add(ms);
-                next += periodMillis * 1_000_000L;
-                long wait = next - System.nanoTime();
-                if (wait > 0) {
-                    try {
-                        Thread.sleep(Duration.ofNanos(Math.min(wait, Math.max(0, end - System.nanoTime()))));
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            }
-        });
-    }
-
     private static Map<Long, Double> cpu(List<Long> pids) {
         Map<Long, Double> m = new HashMap<>();
-        for (long pid : pids) m.put(pid, Probes.cpuSeconds(pid));
+        for (long pid : pids) m.put(pid, ProcessView.cpuSeconds(pid));
         return m;
     }
 

@@ -15,7 +15,7 @@ final class TurboExperiment {
     private final Stack turbo;
     private final StepMeter meter;
 
-    TurboExperiment(BenchRun run, Stack turbo, Probes.Redis redis) {
+    TurboExperiment(BenchRun run, Stack turbo, RedisCounter redis) {
         this.run = run;
         this.turbo = turbo;
         this.meter = new StepMeter(run, redis);

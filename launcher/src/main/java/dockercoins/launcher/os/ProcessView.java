@@ -5,6 +5,8 @@ import java.io.File;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -59,6 +61,52 @@ public final class ProcessView {
             total = total.plus(ProcessHandle.of(pid).flatMap(h -> h.info().totalCpuDuration()).orElse(Duration.ZERO));
         }
         return total;
+    }
+
+    /** CPU seconds one process used so far (all its threads), as {@link #cpu} counts them; -1 when it is gone. */
+    public static double cpuSeconds(long pid) {
+        return ProcessHandle.of(pid).flatMap(h -> h.info().totalCpuDuration()).map(d -> d.toNanos() / 1e9).orElse(-1.0);
+    }
+
+    /** Resident and proportional set sizes in MB (PSS shares the pages that JVMs map in common fairly). */
+    public record Memory(double rssMb, double pssMb) {
+        public static final Memory NONE = new Memory(0, 0);
+
+        public Memory plus(Memory o) {
+            return new Memory(rssMb + o.rssMb, pssMb + o.pssMb);
+        }
+    }
+
+    /**
+     * RSS and PSS of one process from Linux's /proc (the bench's figures; {@link #rss} asks ps,
+     * which macOS has too, but ps knows no PSS); {@link Memory#NONE} when it is gone.
+     */
+    public static Memory memory(long pid) {
+        double rss = 0;
+        double pss = 0;
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "smaps_rollup"))) {
+                if (line.startsWith("Rss:")) rss = kilobytes(line) / 1024.0;
+                if (line.startsWith("Pss:")) pss = kilobytes(line) / 1024.0;
+            }
+        } catch (IOException | RuntimeException e) {
+            return Memory.NONE;
+        }
+        return new Memory(rss, pss);
+    }
+
+    private static long kilobytes(String line) {
+        return Long.parseLong(line.replaceAll("[^0-9]", ""));
+    }
+
+    /** The machine's load averages over 1, 5 and 15 minutes, from /proc; "unknown" elsewhere. */
+    public static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
     }
 
     /** The machine's memory (or the container's limit, when the launcher runs in one). */
