@@ -99,7 +99,7 @@ final class Bench implements Callable<Integer> {
         if (stepSeconds != null && (stepSeconds < 1 || stepSeconds > 600)) {
             throw invocation.usageError("--step must be from 1 to 600 seconds, got " + stepSeconds);
         }
-        boolean useWrk = useWrk(user.path());
+        boolean useWrk = useWrk(user.settings.path());
         Map<String, Double> before = baseline == null ? null : BenchReport.readBaseline(baseline);
         Instant started = Instant.now();
         Path results = out != null ? out.toAbsolutePath().normalize() : projectDir.resolve(".dockercoins").resolve("bench")
@@ -117,7 +117,7 @@ final class Bench implements Callable<Integer> {
 
         PrintWriter stackLog = new PrintWriter(Files.newBufferedWriter(results.resolve("launcher.log")), true);
         BenchRun run = new BenchRun(JarSnapshot.folder(projectDir), portBase, results, BenchPlan.of(quick, stepSeconds), useWrk,
-                user.environment(), new Progress(console, invocation.launcher().terminal().isTerminal()), stackLog);
+                user.settings.environment(), new Progress(console, invocation.launcher().terminal().isTerminal()), stackLog);
         Thread main = Thread.currentThread();
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> {

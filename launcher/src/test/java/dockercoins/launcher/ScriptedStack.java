@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dockercoins.launcher.os.Ports;
 import dockercoins.launcher.stack.Stack;
+import dockercoins.launcher.stack.StackSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -60,7 +61,7 @@ public final class ScriptedStack {
         Map<String, String> env = pb.environment();
         env.put("DOCKERCOINS_PORT_BASE", Integer.toString(base));
         env.put("DOCKERCOINS_PROJECT_NAME", project);
-        for (String knob : Stack.KNOBS) env.remove(knob);
+        for (String knob : StackSettings.KNOBS) env.remove(knob);
         env.remove("BIND_ADDRESS");
         env.remove("DOCKERCOINS_PUBLISH_ADDRESS");
         if (publishAddress != null) env.put("DOCKERCOINS_PUBLISH_ADDRESS", publishAddress);

@@ -50,12 +50,12 @@ public final class Converge {
 
     public void run(Map<Service, Integer> wanted, Mode mode) {
         Map<Service, Integer> todo = new EnumMap<>(wanted);
-        if (stack.externalRedis()) todo.remove(Service.REDIS);
+        if (stack.settings.externalRedis()) todo.remove(Service.REDIS);
         preflight(todo);
         // later commands from any shell (scale, start) keep these ports unless told otherwise
         Properties p = stack.state.settings();
-        p.setProperty("portBase", Integer.toString(stack.portBase()));
-        p.setProperty("publishAddress", stack.publishAddress());
+        p.setProperty("portBase", Integer.toString(stack.settings.portBase()));
+        p.setProperty("publishAddress", stack.settings.publishAddress());
         if (stack.prometheus()) p.setProperty("prometheus", "true");
         stack.state.saveSettings(p);
         List<Replica> started = new ArrayList<>();
@@ -87,13 +87,13 @@ public final class Converge {
             if (!s.port.published() || e.getValue() < 1) continue;
             int port = stack.publishedPort(s);
             if (port > 65535) {
-                throw new LaunchException("port base " + stack.portBase() + " puts " + s.id() + " on port " + port
+                throw new LaunchException("port base " + stack.settings.portBase() + " puts " + s.id() + " on port " + port
                         + ", past 65535; choose a lower --port-base or DOCKERCOINS_PORT_BASE");
             }
             boolean ours = stack.replicas(s).stream().anyMatch(r -> r.index() == 1 && r.port() == port && r.isRunning());
             if (!ours && !stack.ports.free(port)) {
                 throw new LaunchException("port " + port + " (" + s.id() + ") is already in use on "
-                        + stack.publishAddress() + "; stop what uses it, or choose other ports with --port-base or DOCKERCOINS_PORT_BASE");
+                        + stack.settings.publishAddress() + "; stop what uses it, or choose other ports with --port-base or DOCKERCOINS_PORT_BASE");
             }
         }
     }
@@ -122,7 +122,7 @@ public final class Converge {
                     toStart.put(i, spec);
                     recreated.add(i);
                 } else {
-                    stack.status(r, "Running");
+                    stack.status.print(r, "Running");
                 }
             } else if (mode != Mode.REFRESH) {
                 toStart.put(i, spec);
@@ -137,21 +137,21 @@ public final class Converge {
         for (Replica r : toRemove) {
             stack.state.forget(r);
             stack.state.deleteLog(r);
-            stack.status(r, "Removed");
+            stack.status.print(r, "Removed");
         }
         for (var e : toStart.entrySet()) {
             Replica previous = byIndex.get(e.getKey());
             boolean fresh = previous == null || e.getValue().differsFrom(previous.fingerprint(), recreateForRebuiltJars);
             Replica r = stack.supervisor.start(e.getValue(), e.getKey(), fresh);
             started.add(r);
-            stack.status(r, recreated.contains(e.getKey()) ? "Recreated" : "Started");
+            stack.status.print(r, recreated.contains(e.getKey()) ? "Recreated" : "Started");
         }
     }
 
     private int port(Service s, int index, Replica existing, boolean running) {
         // DEMO: workers have no port ("you cannot connect to the worker pods"), unless prometheus scrapes them
         if (!s.listens() && !stack.prometheus()) return 0;
-        if (s.port.equals(Service.Port.PRIVATE)) return stack.privatePort(s);
+        if (s.port.equals(Service.Port.PRIVATE)) return stack.reservePrivatePort(s);
         if (index == 1 && s.port.published()) return stack.publishedPort(s);
         if (existing != null && existing.port() > 0 && (running || stack.ports.free(existing.port()))) return existing.port();
         return stack.ports.any();

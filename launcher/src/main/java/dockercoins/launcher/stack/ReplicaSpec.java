@@ -25,8 +25,8 @@ public record ReplicaSpec(Service service, List<String> command, Map<String, Str
 
     public static ReplicaSpec of(Stack stack, Service s, int index, int port, JvmOptions.Cache cache) {
         return switch (s) {
-            case REDIS -> binary(s, port, "redis-server", RedisBinary.find(stack.home, stack.projectDir, stack.path()), redis(stack, port));
-            case PROMETHEUS -> binary(s, port, "prometheus", Prometheus.binary(stack.path()), Prometheus.arguments(stack, port));
+            case REDIS -> binary(s, port, "redis-server", RedisBinary.find(stack.home, stack.projectDir, stack.settings.path()), redis(stack, port));
+            case PROMETHEUS -> binary(s, port, "prometheus", Prometheus.binary(stack.settings.path()), Prometheus.arguments(stack, port));
             default -> java(stack, s, index, port, cache);
         };
     }
@@ -65,7 +65,7 @@ public record ReplicaSpec(Service service, List<String> command, Map<String, Str
         fingerprinted.addAll(List.of("-jar", jar.toString()));
         List<String> command = new ArrayList<>(fingerprinted);
         command.addAll(1 + flags.size(), JvmOptions.cacheFlags(stack.cacheDir(), s, jar, cache));
-        Map<String, String> vars = new TreeMap<>(stack.knobs());
+        Map<String, String> vars = new TreeMap<>(stack.settings.knobs());
         // DEMO: only replica 1 of rng, hasher and webui is published; extra replicas and worker metrics stay on loopback
         vars.put("BIND_ADDRESS", stack.listenAddress(s, index));
         if (s.port.published()) vars.put("PORT", Integer.toString(port));
@@ -75,7 +75,7 @@ public record ReplicaSpec(Service service, List<String> command, Map<String, Str
         // lists of URLs), so draining would only make down, restart and scale wait 3 s more per service.
         if (s.listens()) vars.putIfAbsent("SHUTDOWN_DRAIN", "0");
         vars.remove("REDIS_URL");
-        for (Service d : s.dependsOn) vars.put(d.name() + "_URL", stack.address(d));
+        for (Service d : s.dependsOn) vars.put(d.name() + "_URL", stack.urlsOf(d));
         // webui reads its files from disk, so that editing index.html is live (the lab's 15px)
         if (s == Service.WEBUI) {
             vars.putIfAbsent("FILES_DIR", stack.projectDir.resolve("webui").resolve("files").toString());

@@ -26,34 +26,41 @@ import java.util.Objects;
 public final class Supervisor {
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
-    private final Stack stack;
+    private final Path projectDir;
+    private final Path home;
+    private final Path cacheDir;
+    private final StateDir state;
+    private final ContainerStatus status;
 
-    Supervisor(Stack stack) {
-        this.stack = stack;
+    Supervisor(Path projectDir, Path home, Path cacheDir, StateDir state, ContainerStatus status) {
+        this.projectDir = projectDir;
+        this.home = home;
+        this.cacheDir = cacheDir;
+        this.state = state;
+        this.status = status;
     }
 
     /** Starts one replica detached and records it; {@code freshLog} starts its log anew (a new or recreated replica). */
     Replica start(ReplicaSpec spec, int index, boolean freshLog) {
         Service s = spec.service();
         if (spec.jarMissing()) {
-            throw new LaunchException(stack.projectDir.relativize(spec.jar()) + " is missing: build it with ./dockercoins up --build");
+            throw new LaunchException(projectDir.relativize(spec.jar()) + " is missing: build it with ./dockercoins up --build");
         }
-        StateDir state = stack.state;
         try {
             Files.createDirectories(state.records);
             Files.createDirectories(state.logs);
-            Files.createDirectories(stack.cacheDir());
+            Files.createDirectories(cacheDir);
             Path log = state.logFile(s, index);
             if (freshLog) Files.deleteIfExists(log);
             Path pidFile = state.pidFile(s, index);
             Path exitFile = state.exitFile(s, index);
             Files.deleteIfExists(pidFile);
             Files.deleteIfExists(exitFile);
-            List<String> command = new ArrayList<>(List.of("perl", script(stack.home).toString(),
+            List<String> command = new ArrayList<>(List.of("perl", script(home).toString(),
                     log.toString(), pidFile.toString(), exitFile.toString()));
             command.addAll(spec.command());
             ProcessBuilder pb = new ProcessBuilder(command)
-                    .directory(stack.projectDir.toFile())
+                    .directory(projectDir.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .redirectErrorStream(true);
@@ -115,15 +122,15 @@ public final class Supervisor {
             while (h.isAlive() && System.nanoTime() < deadline) Pause.millis(20);
             if (h.isAlive()) {
                 h.destroyForcibly();
-                stack.out.println(" " + e.getKey().name(stack.project) + " did not stop within " + STOP_TIMEOUT.toSeconds() + " s: killed");
+                status.note(e.getKey(), "did not stop within " + STOP_TIMEOUT.toSeconds() + " s: killed");
             }
         }
         for (Replica r : alive.keySet()) {
             long exitDeadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
-            while (stack.state.exitCode(r).isEmpty() && System.nanoTime() < exitDeadline) Pause.millis(20);
-            stack.status(r, "Stopped");
+            while (state.exitCode(r).isEmpty() && System.nanoTime() < exitDeadline) Pause.millis(20);
+            status.print(r, "Stopped");
         }
-        stack.out.flush();
+        status.out.flush();
     }
 
     /** Stop, when already failing: the first error is the one to report. */
