@@ -8,15 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.TreeMap;
-import java.util.function.Function;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 
 /**
  * Where {@code up}, {@code scale} and {@code start} converge: each service is brought to its
@@ -99,52 +95,28 @@ public final class Converge {
     }
 
     private void service(Service s, int count, Mode mode, List<Replica> started) {
-        List<Replica> existing = stack.replicas(s);
-        Map<Integer, Replica> byIndex = existing.stream().collect(Collectors.toMap(Replica::index, Function.identity()));
-        List<Replica> toRemove = mode == Mode.UP
-                ? existing.stream().filter(r -> r.index() > count).sorted(Comparator.comparingInt(Replica::index).reversed()).toList()
-                : List.of();
-        List<Replica> toStop = new ArrayList<>(toRemove);
-        Map<Integer, ReplicaSpec> toStart = new TreeMap<>();
-        List<Integer> recreated = new ArrayList<>();
-        List<Integer> indexes = mode == Mode.START
-                ? existing.stream().map(Replica::index).filter(i -> i <= count).toList()
-                : IntStream.rangeClosed(1, count).boxed().toList();
-        for (int i : indexes) {
-            Replica r = byIndex.get(i);
-            boolean running = r != null && r.isRunning();
-            // replica 1 starts first: it writes the class-data cache the others then use
-            JvmOptions.Cache cache = i == 1 ? JvmOptions.Cache.TRAIN_IF_MISSING : JvmOptions.Cache.USE_IF_PRESENT;
-            ReplicaSpec spec = ReplicaSpec.of(stack, s, i, port(s, i, r, running), cache);
-            if (running) {
-                if (mode != Mode.START && spec.differsFrom(r.fingerprint(), recreateForRebuiltJars)) {
-                    toStop.add(r);
-                    toStart.put(i, spec);
-                    recreated.add(i);
-                } else {
-                    stack.status.print(r, "Running");
-                }
-            } else if (mode != Mode.REFRESH) {
-                toStart.put(i, spec);
-            }
-        }
-        if (!recreated.isEmpty() && !s.scalableDependencies().isEmpty()) {
+        ReplicaChanges changes = ReplicaChanges.decide(mode, count, stack.replicas(s), Replica::isRunning,
+                (i, recorded, running) -> ReplicaSpec.of(stack, s, i, port(s, i, recorded, running),
+                        // replica 1 starts first: it writes the class-data cache the others then use
+                        i == 1 ? JvmOptions.Cache.TRAIN_IF_MISSING : JvmOptions.Cache.USE_IF_PRESENT),
+                recreateForRebuiltJars);
+        for (Replica r : changes.leftRunning()) stack.status.print(r, "Running");
+        if (!changes.recreated().isEmpty() && !s.scalableDependencies().isEmpty()) {
             String peers = s.scalableDependencies().stream().map(Service::id).collect(Collectors.joining(" and "));
-            stack.out.println(" Note: " + recreated.size() + " " + s + "(s) restart gracefully to pick up the change (each "
+            stack.out.println(" Note: " + changes.recreated().size() + " " + s + "(s) restart gracefully to pick up the change (each "
                     + "flushes its pending count first): " + s + "s learn the " + peers + " addresses when they start");
         }
-        stack.supervisor.stop(toStop);
-        for (Replica r : toRemove) {
+        stack.supervisor.stop(changes.stopped());
+        for (Replica r : changes.removed()) {
             stack.state.forget(r);
             stack.state.deleteLog(r);
             stack.status.print(r, "Removed");
         }
-        for (var e : toStart.entrySet()) {
-            Replica previous = byIndex.get(e.getKey());
-            boolean fresh = previous == null || e.getValue().differsFrom(previous.fingerprint(), recreateForRebuiltJars);
-            Replica r = stack.supervisor.start(e.getValue(), e.getKey(), fresh);
+        for (var e : changes.started().entrySet()) {
+            int index = e.getKey();
+            Replica r = stack.supervisor.start(e.getValue(), index, changes.freshLogs().contains(index));
             started.add(r);
-            stack.status.print(r, recreated.contains(e.getKey()) ? "Recreated" : "Started");
+            stack.status.print(r, changes.recreated().contains(index) ? "Recreated" : "Started");
         }
     }
 
