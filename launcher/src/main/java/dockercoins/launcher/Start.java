@@ -2,6 +2,7 @@ package dockercoins.launcher;
 
 import dockercoins.launcher.console.LaunchException;
 import dockercoins.launcher.stack.Converge;
+import dockercoins.launcher.stack.ConvergeMode;
 import dockercoins.launcher.stack.Replica;
 import dockercoins.launcher.stack.Service;
 import dockercoins.launcher.stack.Stack;
@@ -38,6 +39,6 @@ public final class Start implements Callable<Integer> {
             throw new LaunchException("nothing to start: no replicas" + (services.isEmpty() ? "" : " of " + services)
                     + " exist; create them with ./dockercoins up -d");
         }
-        new Converge(stack).run(existing, Converge.Mode.START);
+        new Converge(stack).run(existing, ConvergeMode.START);
     }
 }

@@ -3,6 +3,7 @@ package dockercoins.launcher;
 import dockercoins.launcher.os.Pause;
 import dockercoins.launcher.stack.Build;
 import dockercoins.launcher.stack.Converge;
+import dockercoins.launcher.stack.ConvergeMode;
 import dockercoins.launcher.stack.LogStream;
 import dockercoins.launcher.stack.Replica;
 import dockercoins.launcher.stack.Service;
@@ -87,7 +88,7 @@ final class Up implements Callable<Integer> {
         } else {
             Build.ensure(stack.projectDir, stack.home, wanted.keySet(), build, stack.out);
         }
-        converge.run(wanted, Converge.Mode.UP);
+        converge.run(wanted, ConvergeMode.UP);
     }
 
     /** Services named on the command line (all by default) at their --scale, else their current count, else 1. */

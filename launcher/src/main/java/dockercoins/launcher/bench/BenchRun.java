@@ -4,6 +4,7 @@ import dockercoins.launcher.console.LaunchException;
 import dockercoins.launcher.os.Pause;
 import dockercoins.launcher.os.ProcessView;
 import dockercoins.launcher.stack.Converge;
+import dockercoins.launcher.stack.ConvergeMode;
 import dockercoins.launcher.stack.Service;
 import dockercoins.launcher.stack.Stack;
 import java.io.IOException;
@@ -88,7 +89,7 @@ public final class BenchRun {
         counts.put(Service.HASHER, 1);
         counts.put(Service.WEBUI, 1);
         counts.put(Service.WORKER, workers);
-        new Converge(stack).run(counts, Converge.Mode.UP);
+        new Converge(stack).run(counts, ConvergeMode.UP);
     }
 
     /** Start-up, the lab, turbo, raw load: each leaves the stack as the next one expects. */

@@ -5,6 +5,7 @@ import dockercoins.launcher.console.LaunchException;
 import dockercoins.launcher.os.ProcessView;
 import dockercoins.launcher.stack.JvmOptions;
 import dockercoins.launcher.stack.ReplicaSpec;
+import dockercoins.launcher.stack.ReplicaSpecs;
 import dockercoins.launcher.stack.Service;
 import dockercoins.launcher.stack.Stack;
 import java.io.BufferedReader;
@@ -73,7 +74,7 @@ final class StartupExperiment {
 
     private Start startOnce(Service s, JvmOptions.Cache cache) throws IOException {
         int port = s.listens() ? lab.ports.any() : 0;
-        ReplicaSpec spec = ReplicaSpec.of(lab, s, 1, port, cache);
+        ReplicaSpec spec = ReplicaSpecs.of(lab, s, 1, port, cache);
         if (!s.listens()) redis.del("hashes");
         ProcessBuilder pb = new ProcessBuilder(spec.command()).directory(run.projectDir.toFile()).redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));

@@ -15,6 +15,11 @@ import java.util.Set;
 public final class Ports {
     private final Set<Integer> handedOut = new HashSet<>();
 
+    /** {@code 0.0.0.0:8000}, {@code [::]:8000}: an address and a port, as ps shows them and prometheus takes them. */
+    public static String hostPort(String address, int port) {
+        return (address.contains(":") ? "[" + address + "]" : address) + ":" + port;
+    }
+
     /** Something accepts connections on 127.0.0.1:port. */
     public static boolean accepts(int port) {
         try (Socket socket = new Socket()) {

@@ -23,15 +23,6 @@ import java.util.stream.Collectors;
 public final class Converge {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
 
-    public enum Mode {
-        /** up / scale: start what is missing or stopped, recreate what changed, remove extra replicas. */
-        UP,
-        /** Recreate running replicas whose configuration changed (workers after rng/hasher scaled); start nothing new. */
-        REFRESH,
-        /** start / restart: start stopped replicas as they are. */
-        START
-    }
-
     private final Stack stack;
     private boolean recreateForRebuiltJars = true;
 
@@ -44,7 +35,7 @@ public final class Converge {
         recreateForRebuiltJars = false;
     }
 
-    public void run(Map<Service, Integer> wanted, Mode mode) {
+    public void run(Map<Service, Integer> wanted, ConvergeMode mode) {
         Map<Service, Integer> todo = new EnumMap<>(wanted);
         if (stack.settings.externalRedis()) todo.remove(Service.REDIS);
         preflight(todo);
@@ -56,18 +47,18 @@ public final class Converge {
         stack.state.saveSettings(p);
         List<Replica> started = new ArrayList<>();
         try {
-            if (stack.prometheus()) Prometheus.write(stack); // its config must exist before it starts
+            if (stack.prometheus()) Prometheus.write(stack.state); // its config must exist before it starts
             for (Service s : Service.values()) {
                 awaitReady(started.stream().filter(r -> s.dependsOn.contains(r.service())).toList());
                 if (todo.containsKey(s)) {
                     service(s, todo.get(s), mode, started);
-                } else if (mode == Mode.UP && !s.scalableDependencies().isEmpty() && !stack.replicas(s).isEmpty()) {
+                } else if (mode == ConvergeMode.UP && !s.scalableDependencies().isEmpty() && !stack.replicas(s).isEmpty()) {
                     // workers learn the addresses of the rng and hasher replicas when they start
-                    service(s, stack.replicas(s).size(), Mode.REFRESH, started);
+                    service(s, stack.replicas(s).size(), ConvergeMode.REFRESH, started);
                 }
             }
             awaitReady(started);
-            if (stack.prometheus()) Prometheus.write(stack); // the targets, now that every replica has its port
+            if (stack.prometheus()) Prometheus.write(stack.state); // the targets, now that every replica has its port
         } catch (RuntimeException e) {
             stack.supervisor.stopQuietly(started.stream().filter(Replica::isRunning).toList());
             for (Replica r : started) stack.state.forget(r);
@@ -94,9 +85,9 @@ public final class Converge {
         }
     }
 
-    private void service(Service s, int count, Mode mode, List<Replica> started) {
+    private void service(Service s, int count, ConvergeMode mode, List<Replica> started) {
         ReplicaChanges changes = ReplicaChanges.decide(mode, count, stack.replicas(s), Replica::isRunning,
-                (i, recorded, running) -> ReplicaSpec.of(stack, s, i, port(s, i, recorded, running),
+                (i, recorded, running) -> ReplicaSpecs.of(stack, s, i, port(s, i, recorded, running),
                         // replica 1 starts first: it writes the class-data cache the others then use
                         i == 1 ? JvmOptions.Cache.TRAIN_IF_MISSING : JvmOptions.Cache.USE_IF_PRESENT),
                 recreateForRebuiltJars);

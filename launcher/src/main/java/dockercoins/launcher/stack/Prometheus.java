@@ -2,6 +2,7 @@ package dockercoins.launcher.stack;
 
 import dockercoins.launcher.console.LaunchException;
 import dockercoins.launcher.os.AtomicFile;
+import dockercoins.launcher.os.Ports;
 import dockercoins.launcher.os.SearchPath;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,11 +28,11 @@ public final class Prometheus {
                 "prometheus is not on PATH: install it (apt-get install prometheus) or leave out --with prometheus"));
     }
 
-    static String[] arguments(Stack stack, int port) {
+    static String[] arguments(StateDir state, String listenAddress, int port) {
         return new String[] {
-            "--config.file=" + config(stack.state),
-            "--web.listen-address=" + Stack.hostPort(stack.listenAddress(Service.PROMETHEUS, 1), port),
-            "--storage.tsdb.path=" + stack.state.dir.resolve("prometheus-data")};
+            "--config.file=" + config(state),
+            "--web.listen-address=" + Ports.hostPort(listenAddress, port),
+            "--storage.tsdb.path=" + state.dir.resolve("prometheus-data")};
     }
 
     static Path config(StateDir state) {
@@ -39,7 +40,7 @@ public final class Prometheus {
     }
 
     /** The config (same for the life of the stack) and one targets file per job, from the replicas in the state. */
-    static void write(Stack stack) {
+    static void write(StateDir state) {
         StringBuilder yml = new StringBuilder("""
                 # Written by ./dockercoins up --with prometheus. The targets, one file per job beside this one,
                 # are rewritten on every up, scale and start; prometheus re-reads them by itself.
@@ -54,15 +55,15 @@ public final class Prometheus {
                         .append("  file_sd_configs:\n")
                         .append("  - files: [prometheus-").append(job.id()).append(".json]\n");
                 List<String> groups = new ArrayList<>();
-                for (Replica r : stack.replicas(job)) {
+                for (Replica r : state.replicas().stream().filter(r -> r.service() == job).toList()) {
                     if (r.port() <= 0) continue;
                     groups.add("{\"targets\": [\"127.0.0.1:" + r.port() + "\"], \"labels\": {\"replica\": \"" + r.shortName() + "\"}}");
                 }
                 // prometheus must never read a half-written targets file
-                AtomicFile.write(stack.state.records.resolve("prometheus-" + job.id() + ".json"),
+                AtomicFile.write(state.records.resolve("prometheus-" + job.id() + ".json"),
                         "[\n" + String.join(",\n", groups) + "\n]\n");
             }
-            AtomicFile.write(config(stack.state), yml.toString());
+            AtomicFile.write(config(state), yml.toString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -32,10 +32,10 @@ record ReplicaChanges(List<Replica> removed, List<Replica> stopped, Map<Integer,
     /**
      * @param jarsCount whether a rebuilt jar is a reason to recreate (not with {@code up --no-build})
      */
-    static ReplicaChanges decide(Converge.Mode mode, int count, List<Replica> existing, Predicate<Replica> running,
+    static ReplicaChanges decide(ConvergeMode mode, int count, List<Replica> existing, Predicate<Replica> running,
                                  Specs specs, boolean jarsCount) {
         Map<Integer, Replica> byIndex = existing.stream().collect(Collectors.toMap(Replica::index, Function.identity()));
-        List<Replica> removed = mode == Converge.Mode.UP
+        List<Replica> removed = mode == ConvergeMode.UP
                 ? existing.stream().filter(r -> r.index() > count).sorted(Comparator.comparingInt(Replica::index).reversed()).toList()
                 : List.of();
         List<Replica> stopped = new ArrayList<>(removed);
@@ -43,7 +43,7 @@ record ReplicaChanges(List<Replica> removed, List<Replica> stopped, Map<Integer,
         Set<Integer> recreated = new TreeSet<>();
         List<Replica> leftRunning = new ArrayList<>();
         // start only brings back what exists; up and refresh look at every index up to the count
-        List<Integer> indexes = mode == Converge.Mode.START
+        List<Integer> indexes = mode == ConvergeMode.START
                 ? existing.stream().map(Replica::index).filter(i -> i <= count).sorted().toList()
                 : IntStream.rangeClosed(1, count).boxed().toList();
         for (int i : indexes) {
@@ -51,14 +51,14 @@ record ReplicaChanges(List<Replica> removed, List<Replica> stopped, Map<Integer,
             boolean isRunning = r != null && running.test(r);
             ReplicaSpec spec = specs.at(i, r, isRunning);
             if (isRunning) {
-                if (mode != Converge.Mode.START && spec.differsFrom(r.fingerprint(), jarsCount)) {
+                if (mode != ConvergeMode.START && spec.differsFrom(r.fingerprint(), jarsCount)) {
                     stopped.add(r);
                     started.put(i, spec);
                     recreated.add(i);
                 } else {
                     leftRunning.add(r);
                 }
-            } else if (mode != Converge.Mode.REFRESH) {
+            } else if (mode != ConvergeMode.REFRESH) {
                 started.put(i, spec);
             }
         }

@@ -46,11 +46,6 @@ public final class Stack {
         return s.port.published() && index == 1 ? settings.publishAddress() : LOOPBACK;
     }
 
-    /** {@code 0.0.0.0:8000}, {@code [::]:8000}: an address and a port, as ps shows them and prometheus takes them. */
-    public static String hostPort(String address, int port) {
-        return (address.contains(":") ? "[" + address + "]" : address) + ":" + port;
-    }
-
     /** The class-data caches of the Java services, shared by every stack of the project. */
     Path cacheDir() {
         return home.resolve("cds");
