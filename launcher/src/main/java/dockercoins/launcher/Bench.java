@@ -3,6 +3,7 @@ package dockercoins.launcher;
 import dockercoins.launcher.bench.BenchPlan;
 import dockercoins.launcher.bench.BenchReport;
 import dockercoins.launcher.bench.BenchRun;
+import dockercoins.launcher.bench.Experiments;
 import dockercoins.launcher.bench.JarSnapshot;
 import dockercoins.launcher.bench.LoadGenerator;
 import dockercoins.launcher.bench.Progress;
@@ -143,12 +144,12 @@ final class Bench implements Callable<Integer> {
             for (Replica r : lab.replicas()) lab.state.forget(r);
             String chart = BenchReport.PNG;
             if (soakPlan != null) {
-                SoakReport samples = run.soak(soakPlan);
+                SoakReport samples = Experiments.soak(run, soakPlan);
                 samples.writeCsv(results.resolve(SoakReport.CSV));
                 samples.writeChart(results.resolve(SoakReport.PNG), "DockerCoins: " + mode + ", the lab's delays");
                 chart = SoakReport.CSV + ", " + SoakReport.PNG;
             } else {
-                run.experiments();
+                Experiments.all(run);
                 run.report.writeChart(results.resolve(BenchReport.PNG));
             }
             run.report.writeCsv(results.resolve(BenchReport.CSV));

@@ -52,19 +52,10 @@ public final class BenchReport {
                 Double before = baseline.get(f.key());
                 ratio = before == null || before == 0 || Double.isNaN(f.value()) ? "  -" : String.format(Locale.ROOT, "  x%.2f", f.value() / before);
             }
-            out.printf(format, f.phase(), f.label(), num(f.value()), f.unit(),
-                    Double.isNaN(f.spread()) ? "" : "±" + num(f.spread()), num(f.original()), f.targetText(), f.status(), ratio);
+            out.printf(format, f.phase(), f.label(), Figure.num(f.value()), f.unit(),
+                    Double.isNaN(f.spread()) ? "" : "±" + Figure.num(f.spread()), Figure.num(f.original()), f.targetText(), f.status(), ratio);
         }
         out.flush();
-    }
-
-    static String num(double v) {
-        if (Double.isNaN(v)) return "";
-        double a = Math.abs(v);
-        if (a >= 1000) return String.format(Locale.ROOT, "%.0f", v);
-        if (a >= 100) return String.format(Locale.ROOT, "%.1f", v);
-        if (a >= 10) return String.format(Locale.ROOT, "%.2f", v);
-        return String.format(Locale.ROOT, "%.3f", v);
     }
 
     // ---- files ------------------------------------------------------------------------------

@@ -2,12 +2,10 @@ package dockercoins.launcher.bench;
 
 import dockercoins.launcher.console.LaunchException;
 import dockercoins.launcher.os.Pause;
-import dockercoins.launcher.os.ProcessView;
 import dockercoins.launcher.stack.Converge;
 import dockercoins.launcher.stack.ConvergeMode;
 import dockercoins.launcher.stack.Service;
 import dockercoins.launcher.stack.Stack;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.EnumMap;
@@ -92,36 +90,6 @@ public final class BenchRun {
         new Converge(stack).run(counts, ConvergeMode.UP);
     }
 
-    /** Start-up, the lab, turbo, raw load: each leaves the stack as the next one expects. */
-    public void experiments() throws IOException {
-        Stack lab = stack(LAB);
-        progress.live("Starting redis, rng, hasher and webui");
-        converge(lab, 1, 0);
-        try (RedisCounter redis = new RedisCounter(lab.redisUrl())) {
-            new StartupExperiment(this, lab, redis).run();
-            new LabExperiment(this, lab, redis).run();
-            Stack turbo = stack(TURBO);
-            new TurboExperiment(this, turbo, redis).run();
-            new RawExperiment(this, turbo).run();
-        }
-        new ImageSizes(this).run();
-        report.about.put("load average at end", ProcessView.loadAverage());
-        List<String> phases = List.of("lab", "turbo", "raw", "startup", "memory", "image");
-        report.figures.sort((a, b) -> Integer.compare(phases.indexOf(a.phase()), phases.indexOf(b.phase())));
-    }
-
-    /** bench --soak: the lab's delays, many workers, for a long while. */
-    public SoakReport soak(SoakPlan soak) throws IOException {
-        Stack lab = stack(LAB);
-        progress.live("Starting redis, rng, hasher and webui");
-        converge(lab, 1, 0);
-        try (RedisCounter redis = new RedisCounter(lab.redisUrl())) {
-            SoakReport samples = new SoakExperiment(this, lab, redis, soak).run();
-            report.about.put("load average at end", ProcessView.loadAverage());
-            return samples;
-        }
-    }
-
     private static Map<String, String> with(Map<String, String> knobs, Map<String, String> more) {
         Map<String, String> all = new HashMap<>(knobs);
         all.putAll(more);
@@ -156,6 +124,6 @@ public final class BenchRun {
     }
 
     static String plusMinus(double spread) {
-        return Double.isNaN(spread) ? "" : "±" + BenchReport.num(spread) + " ";
+        return Double.isNaN(spread) ? "" : "±" + Figure.num(spread) + " ";
     }
 }

@@ -1,6 +1,7 @@
 package dockercoins.launcher.bench;
 
 import dockercoins.launcher.bench.BenchTargets.Goal;
+import java.util.Locale;
 
 /**
  * One figure the bench measured, e.g. {@code lab.workers_2.hashes_per_s}: the part of the key
@@ -66,10 +67,20 @@ record Figure(String key, String label, double value, String unit, double spread
         double target = target();
         if (Double.isNaN(target)) return "";
         return switch (goal()) {
-            case NONE -> "(ideal " + BenchReport.num(target) + ")";
-            case WITHIN_5_PERCENT_OF_IDEAL -> BenchReport.num(target) + " ±5%";
-            case AT_LEAST -> ">= " + BenchReport.num(target);
-            case AT_MOST -> "<= " + BenchReport.num(target);
+            case NONE -> "(ideal " + num(target) + ")";
+            case WITHIN_5_PERCENT_OF_IDEAL -> num(target) + " ±5%";
+            case AT_LEAST -> ">= " + num(target);
+            case AT_MOST -> "<= " + num(target);
         };
+    }
+
+    /** A figure's value as the table, CSV and progress lines print it: three significant digits or more. */
+    static String num(double v) {
+        if (Double.isNaN(v)) return "";
+        double a = Math.abs(v);
+        if (a >= 1000) return String.format(Locale.ROOT, "%.0f", v);
+        if (a >= 100) return String.format(Locale.ROOT, "%.1f", v);
+        if (a >= 10) return String.format(Locale.ROOT, "%.2f", v);
+        return String.format(Locale.ROOT, "%.3f", v);
     }
 }

@@ -59,7 +59,7 @@ final class SoakExperiment {
             for (Replica r : replicas) rss.put(r.shortName(), ProcessView.memory(r.pid()).rssMb());
             report.samples.add(new SoakReport.Sample((now - t0) / 1e9, redis.get("hashes"), rss));
             run.progress.live(String.format(Locale.ROOT, "soak: %d workers, %d/%d s, %s hashes/s, errors: %d /json, %d rng, %d hasher",
-                    n, (now - t0) / 1_000_000_000L, plan.duration().toSeconds(), BenchReport.num(report.rate(0, 1)),
+                    n, (now - t0) / 1_000_000_000L, plan.duration().toSeconds(), Figure.num(report.rate(0, 1)),
                     browser.errors(), rng.errors(), hasher.errors()));
             if (now >= end) break;
             run.pause(Math.max(0, (next + interval - System.nanoTime()) / 1_000_000));

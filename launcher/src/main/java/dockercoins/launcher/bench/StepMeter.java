@@ -72,7 +72,7 @@ final class StepMeter {
                 String latency = !rngMs.isEmpty() ? String.format(Locale.ROOT, ", rng GET / %.0f ms",
                         rngMs.get(rngMs.size() - 1)) : "";
                 run.progress.live(String.format(Locale.ROOT, "%s: %d/%d s, %s hashes/s%s", name, (now - start) / 1_000_000_000L,
-                        seconds, Double.isNaN(r) ? "…" : BenchReport.num(r), latency));
+                        seconds, Double.isNaN(r) ? "…" : Figure.num(r), latency));
                 run.pause(100);
             }
         } catch (IOException e) {
