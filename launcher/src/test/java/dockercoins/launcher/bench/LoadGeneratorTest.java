@@ -1,11 +1,17 @@
 package dockercoins.launcher.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dockercoins.launcher.console.LaunchException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** wrk's report, as wrk 4.2 prints it with --latency, read into the bench's figures. */
 class LoadGeneratorTest {
@@ -62,5 +68,13 @@ class LoadGeneratorTest {
         LaunchException e = assertThrows(LaunchException.class,
                 () -> LoadGenerator.parseWrk("unable to connect to 127.0.0.1:18001 Connection refused\n"));
         assertTrue(e.getMessage().startsWith("cannot read wrk's output: unable to connect"), e.getMessage());
+    }
+
+    @Test
+    void wrk_is_looked_for_on_the_path_the_launcher_was_given(@TempDir Path bin) throws IOException {
+        Path wrk = Files.writeString(bin.resolve("wrk"), "#!/bin/sh\n");
+        Files.setPosixFilePermissions(wrk, PosixFilePermissions.fromString("rwxr-xr-x"));
+        assertTrue(LoadGenerator.wrkInstalled(bin.toString()));
+        assertFalse(LoadGenerator.wrkInstalled(bin.resolve("empty").toString()));
     }
 }
