@@ -36,7 +36,8 @@ record ReplicaChanges(List<Replica> removed, List<Replica> stopped, Map<Integer,
                                  Specs specs, boolean jarsCount) {
         Map<Integer, Replica> byIndex = existing.stream().collect(Collectors.toMap(Replica::index, Function.identity()));
         List<Replica> removed = mode == ConvergeMode.UP
-                ? existing.stream().filter(r -> r.index() > count).sorted(Comparator.comparingInt(Replica::index).reversed()).toList()
+                ? existing.stream().filter(r -> r.index() > count)
+                        .sorted(Comparator.comparingInt(Replica::index).reversed()).toList()
                 : List.of();
         List<Replica> stopped = new ArrayList<>(removed);
         Map<Integer, ReplicaSpec> started = new TreeMap<>();
@@ -67,6 +68,7 @@ record ReplicaChanges(List<Replica> removed, List<Replica> stopped, Map<Integer,
             Replica previous = byIndex.get(e.getKey());
             if (previous == null || e.getValue().differsFrom(previous.fingerprint(), jarsCount)) freshLogs.add(e.getKey());
         }
-        return new ReplicaChanges(List.copyOf(removed), List.copyOf(stopped), started, recreated, List.copyOf(leftRunning), freshLogs);
+        return new ReplicaChanges(List.copyOf(removed), List.copyOf(stopped), started, recreated, List.copyOf(leftRunning),
+                freshLogs);
     }
 }

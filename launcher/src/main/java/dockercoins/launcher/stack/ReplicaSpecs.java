@@ -19,8 +19,10 @@ public final class ReplicaSpecs {
 
     public static ReplicaSpec of(Stack stack, Service s, int index, int port, JvmOptions.Cache cache) {
         return switch (s) {
-            case REDIS -> binary(s, port, "redis-server", RedisBinary.find(stack.home, stack.projectDir, stack.settings.path()), redis(stack, port));
-            case PROMETHEUS -> binary(s, port, "prometheus", Prometheus.binary(stack.settings.path()), Prometheus.arguments(stack.state, stack.listenAddress(Service.PROMETHEUS, 1), port));
+            case REDIS -> binary(s, port, "redis-server", RedisBinary.find(stack.home, stack.projectDir, stack.settings.path()),
+                    redis(stack, port));
+            case PROMETHEUS -> binary(s, port, "prometheus", Prometheus.binary(stack.settings.path()),
+                    Prometheus.arguments(stack.state, stack.listenAddress(Service.PROMETHEUS, 1), port));
             default -> java(stack, s, index, port, cache);
         };
     }

@@ -87,7 +87,8 @@ public final class Stack {
 
     /** The REDIS_URL the user gave, else the one of this stack's redis (its port reserved on first use). */
     public String redisUrl() {
-        return settings.externalRedis() ? settings.environment().get("REDIS_URL") : "redis://127.0.0.1:" + reservePrivatePort(Service.REDIS);
+        if (settings.externalRedis()) return settings.environment().get("REDIS_URL");
+        return "redis://127.0.0.1:" + reservePrivatePort(Service.REDIS);
     }
 
     /**

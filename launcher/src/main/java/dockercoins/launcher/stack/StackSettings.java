@@ -52,7 +52,8 @@ public final class StackSettings {
     /** --port-base, else $DOCKERCOINS_PORT_BASE, else the stack's current base, else 8000. */
     public int portBase() {
         if (portBaseOption != null) return portBaseOption;
-        if (env.containsKey("DOCKERCOINS_PORT_BASE")) return parsePortBase(env.get("DOCKERCOINS_PORT_BASE"), "DOCKERCOINS_PORT_BASE");
+        String variable = env.get("DOCKERCOINS_PORT_BASE");
+        if (variable != null) return parsePortBase(variable, "DOCKERCOINS_PORT_BASE");
         String recorded = remembered.get().getProperty("portBase");
         return recorded != null ? Integer.parseInt(recorded) : DEFAULT_PORT_BASE;
     }
