@@ -1,5 +1,22 @@
 package dockercoins.launcher;
 
+import dockercoins.launcher.bench.BenchPlan;
+import dockercoins.launcher.bench.BenchReport;
+import dockercoins.launcher.bench.BenchRun;
+import dockercoins.launcher.bench.Experiments;
+import dockercoins.launcher.bench.JarSnapshot;
+import dockercoins.launcher.bench.LoadGenerator;
+import dockercoins.launcher.bench.Progress;
+import dockercoins.launcher.bench.SoakPlan;
+import dockercoins.launcher.bench.SoakReport;
+import dockercoins.launcher.console.LaunchException;
+import dockercoins.launcher.os.Ports;
+import dockercoins.launcher.os.ProcessView;
+import dockercoins.launcher.stack.Build;
+import dockercoins.launcher.stack.JvmOptions;
+import dockercoins.launcher.stack.Replica;
+import dockercoins.launcher.stack.Service;
+import dockercoins.launcher.stack.Stack;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -78,14 +95,12 @@ final class Bench implements Callable<Integer> {
             }
         }
         PrintWriter console = invocation.out();
-        Path projectDir = invocation.stack().projectDir;
-        if (!Files.isDirectory(projectDir.resolve("worker"))) {
-            throw new LaunchException(projectDir + " is not a DockerCoins project directory (no worker/ in it)");
-        }
+        Stack user = invocation.stackOfADockerCoinsProject();
+        Path projectDir = user.projectDir;
         if (stepSeconds != null && (stepSeconds < 1 || stepSeconds > 600)) {
             throw invocation.usageError("--step must be from 1 to 600 seconds, got " + stepSeconds);
         }
-        boolean useWrk = useWrk();
+        boolean useWrk = useWrk(user.settings.path());
         Map<String, Double> before = baseline == null ? null : BenchReport.readBaseline(baseline);
         Instant started = Instant.now();
         Path results = out != null ? out.toAbsolutePath().normalize() : projectDir.resolve(".dockercoins").resolve("bench")
@@ -103,7 +118,7 @@ final class Bench implements Callable<Integer> {
 
         PrintWriter stackLog = new PrintWriter(Files.newBufferedWriter(results.resolve("launcher.log")), true);
         BenchRun run = new BenchRun(JarSnapshot.folder(projectDir), portBase, results, BenchPlan.of(quick, stepSeconds), useWrk,
-                new Progress(console, invocation.launcher().colour(false)), stackLog);
+                user.settings.environment(), new Progress(console, invocation.launcher().terminal().isTerminal()), stackLog);
         Thread main = Thread.currentThread();
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
@@ -129,12 +144,12 @@ final class Bench implements Callable<Integer> {
             for (Replica r : lab.replicas()) lab.state.forget(r);
             String chart = BenchReport.PNG;
             if (soakPlan != null) {
-                SoakReport samples = run.soak(soakPlan);
+                SoakReport samples = Experiments.soak(run, soakPlan);
                 samples.writeCsv(results.resolve(SoakReport.CSV));
                 samples.writeChart(results.resolve(SoakReport.PNG), "DockerCoins: " + mode + ", the lab's delays");
                 chart = SoakReport.CSV + ", " + SoakReport.PNG;
             } else {
-                run.experiments();
+                Experiments.all(run);
                 run.report.writeChart(results.resolve(BenchReport.PNG));
             }
             run.report.writeCsv(results.resolve(BenchReport.CSV));
@@ -164,12 +179,12 @@ final class Bench implements Callable<Integer> {
         }
     }
 
-    private boolean useWrk() {
+    private boolean useWrk(String path) {
         return switch (loadGenerator) {
-            case "auto" -> LoadGenerator.wrkInstalled();
+            case "auto" -> LoadGenerator.wrkInstalled(path);
             case "builtin" -> false;
             case "wrk" -> {
-                if (!LoadGenerator.wrkInstalled()) throw new LaunchException("--load-generator wrk: no wrk on PATH (apt install wrk)");
+                if (!LoadGenerator.wrkInstalled(path)) throw new LaunchException("--load-generator wrk: no wrk on PATH (apt install wrk)");
                 yield true;
             }
             default -> throw invocation.usageError("--load-generator must be wrk, builtin or auto, got \"" + loadGenerator + "\"");
@@ -193,7 +208,7 @@ final class Bench implements Callable<Integer> {
         Map<String, String> about = run.report.about;
         about.put("started", started.toString());
         about.put("mode", quick ? mode + " (a smoke run: do not compare its figures)" : mode);
-        about.put("machine", Runtime.getRuntime().availableProcessors() + " CPUs, load average " + Probes.loadAverage() + " at start");
+        about.put("machine", Runtime.getRuntime().availableProcessors() + " CPUs, load average " + ProcessView.loadAverage() + " at start");
         about.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
         about.put("jvm flags", String.join(" ", JvmOptions.flags(run.projectDir, Service.RNG))
                 + (Runtime.version().feature() >= 25 ? " + an AOT cache per service" : " + a CDS archive per service")

@@ -1,6 +1,9 @@
 package dockercoins.launcher;
 
+import dockercoins.launcher.console.LaunchException;
+import dockercoins.launcher.stack.Stack;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
@@ -25,6 +28,15 @@ final class Invocation {
 
     Stack stack() {
         return launcher().stack(out());
+    }
+
+    /** The stack, once its project directory is known to hold DockerCoins: up and bench build and run from there. */
+    Stack stackOfADockerCoinsProject() {
+        Stack stack = stack();
+        if (!Files.isDirectory(stack.projectDir.resolve("worker"))) {
+            throw new LaunchException(stack.projectDir + " is not a DockerCoins project directory (no worker/ in it)");
+        }
+        return stack;
     }
 
     /** A change to the stack, made under its lock so that two shells do not race. */

@@ -1,8 +1,12 @@
 package dockercoins.launcher;
 
+import dockercoins.launcher.console.LaunchException;
+import dockercoins.launcher.console.Terminal;
+import dockercoins.launcher.stack.DotEnv;
+import dockercoins.launcher.stack.Stack;
+import dockercoins.launcher.stack.StackSettings;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
@@ -66,22 +70,21 @@ public final class Launcher implements Runnable {
     /** The stack this invocation works on: project directory, .env (the environment wins), name, ports. */
     Stack stack(PrintWriter out) {
         Path dir = (projectDirectory != null ? projectDirectory : Path.of("")).toAbsolutePath().normalize();
-        Map<String, String> env = new HashMap<>(DotEnv.read(dir.resolve(".env"), environment));
-        env.putAll(environment);
+        Map<String, String> env = StackSettings.environment(DotEnv.read(dir.resolve(".env"), environment), environment);
         String name = projectName != null ? projectName : env.getOrDefault("DOCKERCOINS_PROJECT_NAME", "dockercoins");
         if (!name.matches("[a-z0-9][a-z0-9_-]*")) {
             throw new LaunchException("project name must be lower-case letters, digits, '-' or '_', got \"" + name + "\"");
         }
-        if (portBase != null) Stack.parsePortBase(portBase.toString(), "--port-base");
+        if (portBase != null) StackSettings.parsePortBase(portBase.toString(), "--port-base");
         Stack stack = new Stack(dir, name, portBase, publishAddress, env, out);
-        stack.portBase(); // a malformed DOCKERCOINS_PORT_BASE or address fails here, before anything else
-        stack.publishAddress();
+        stack.settings.portBase(); // a malformed DOCKERCOINS_PORT_BASE or address fails here, before anything else
+        stack.settings.publishAddress();
         return stack;
     }
 
-    /** Colours only on a terminal (the script tells, as [ -t 1 ]), never with NO_COLOR or --no-color. */
-    boolean colour(boolean noColor) {
-        return !noColor && "1".equals(environment.get("DOCKERCOINS_TTY")) && !environment.containsKey("NO_COLOR");
+    /** Whether the output is a terminal, and whether it may be coloured. */
+    Terminal terminal() {
+        return Terminal.of(environment);
     }
 
     private static String commands(CommandLine top) {

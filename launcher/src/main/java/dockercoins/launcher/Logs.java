@@ -1,5 +1,8 @@
 package dockercoins.launcher;
 
+import dockercoins.launcher.stack.LogStream;
+import dockercoins.launcher.stack.Service;
+import dockercoins.launcher.stack.Stack;
 import java.io.PrintWriter;
 import java.util.EnumSet;
 import java.util.List;
@@ -39,7 +42,7 @@ final class Logs implements Callable<Integer> {
         PrintWriter out = invocation.out();
         Stack stack = invocation.stack();
         Set<Service> selected = services.isEmpty() ? EnumSet.allOf(Service.class) : EnumSet.copyOf(services);
-        LogStream stream = new LogStream(stack, out, invocation.launcher().colour(noColor), timestamps);
+        LogStream stream = new LogStream(stack, out, invocation.launcher().terminal().colour(noColor), timestamps);
         stream.printTail(stack.replicas().stream().filter(r -> selected.contains(r.service())).toList(), lines);
         if (follow) stream.follow(selected, () -> out.checkError(), false);
         return 0;

@@ -1,5 +1,9 @@
 package dockercoins.launcher;
 
+import dockercoins.launcher.console.Table;
+import dockercoins.launcher.os.Ports;
+import dockercoins.launcher.stack.Replica;
+import dockercoins.launcher.stack.Stack;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
@@ -34,7 +38,7 @@ final class Ps implements Callable<Integer> {
                     .orElseGet(() -> "exited (" + stack.state.exitCode(r).orElse("unknown") + ")");
             table.row(r.name(stack.project), r.service().id(), status,
                     process.map(h -> Long.toString(h.pid())).orElse("-"),
-                    r.port() > 0 ? Stack.hostPort(stack.listenAddress(r.service(), r.index()), r.port()) : "");
+                    r.port() > 0 ? Ports.hostPort(stack.listenAddress(r.service(), r.index()), r.port()) : "");
         }
         table.print(invocation.out());
         return 0;

@@ -1,5 +1,6 @@
 package dockercoins.launcher;
 
+import dockercoins.launcher.stack.Service;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

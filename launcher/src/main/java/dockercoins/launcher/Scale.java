@@ -1,5 +1,6 @@
 package dockercoins.launcher;
 
+import dockercoins.launcher.stack.Service;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -24,12 +25,7 @@ final class Scale implements Callable<Integer> {
     public Integer call() throws Exception {
         Map<Service, Integer> wanted = new EnumMap<>(Service.class);
         for (ScaleSpec s : scales) wanted.put(s.service(), s.replicas());
-        invocation.change(stack -> {
-            Converge converge = new Converge(stack);
-            converge.preflight(wanted);
-            Build.ensure(stack.projectDir, stack.home, wanted.keySet(), false, stack.out);
-            converge.run(wanted, Converge.Mode.UP);
-        });
+        invocation.change(stack -> Up.converge(stack, wanted, false, false));
         return 0;
     }
 }

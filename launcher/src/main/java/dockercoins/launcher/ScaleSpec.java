@@ -1,5 +1,6 @@
 package dockercoins.launcher;
 
+import dockercoins.launcher.stack.Service;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 

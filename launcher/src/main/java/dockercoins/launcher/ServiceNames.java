@@ -1,5 +1,7 @@
 package dockercoins.launcher;
 
+import dockercoins.launcher.stack.Replica;
+import dockercoins.launcher.stack.Service;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Model.CommandSpec;

@@ -1,5 +1,11 @@
 package dockercoins.launcher;
 
+import dockercoins.launcher.console.LaunchException;
+import dockercoins.launcher.stack.Converge;
+import dockercoins.launcher.stack.ConvergeMode;
+import dockercoins.launcher.stack.Replica;
+import dockercoins.launcher.stack.Service;
+import dockercoins.launcher.stack.Stack;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -10,7 +16,7 @@ import picocli.CommandLine.Mixin;
 /** {@code ./dockercoins start}: starts the stopped replicas again, as they were. */
 @Command(name = "start", mixinStandardHelpOptions = true,
         description = "Starts the stopped replicas of an existing stack (after stop or a crash), as they were.")
-final class Start implements Callable<Integer> {
+public final class Start implements Callable<Integer> {
     @Mixin
     Invocation invocation;
 
@@ -33,6 +39,6 @@ final class Start implements Callable<Integer> {
             throw new LaunchException("nothing to start: no replicas" + (services.isEmpty() ? "" : " of " + services)
                     + " exist; create them with ./dockercoins up -d");
         }
-        new Converge(stack).run(existing, Converge.Mode.START);
+        new Converge(stack).run(existing, ConvergeMode.START);
     }
 }

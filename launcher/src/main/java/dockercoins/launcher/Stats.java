@@ -1,5 +1,10 @@
 package dockercoins.launcher;
 
+import dockercoins.launcher.console.Table;
+import dockercoins.launcher.os.Pause;
+import dockercoins.launcher.os.ProcessView;
+import dockercoins.launcher.stack.Replica;
+import dockercoins.launcher.stack.Stack;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -39,7 +44,8 @@ final class Stats implements Callable<Integer> {
         names.services(); // an unknown name is a usage error, before any state is read
         Stack stack = invocation.stack();
         PrintWriter out = invocation.out();
-        boolean terminal = invocation.launcher().colour(false);
+        // a terminal redraws the table in place, with NO_COLOR too: it has no colours to drop
+        boolean terminal = invocation.launcher().terminal().isTerminal();
         long totalMemory = ProcessView.totalMemory();
         Map<Replica, Duration> before = cpu(stack);
         long since = System.nanoTime();

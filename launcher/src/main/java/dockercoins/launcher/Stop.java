@@ -1,5 +1,7 @@
 package dockercoins.launcher;
 
+import dockercoins.launcher.stack.Service;
+import dockercoins.launcher.stack.Stack;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

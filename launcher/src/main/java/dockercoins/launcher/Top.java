@@ -1,5 +1,9 @@
 package dockercoins.launcher;
 
+import dockercoins.launcher.console.Table;
+import dockercoins.launcher.os.ProcessView;
+import dockercoins.launcher.stack.Replica;
+import dockercoins.launcher.stack.Stack;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

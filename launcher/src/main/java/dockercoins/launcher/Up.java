@@ -1,7 +1,14 @@
 package dockercoins.launcher;
 
+import dockercoins.launcher.os.Pause;
+import dockercoins.launcher.stack.Build;
+import dockercoins.launcher.stack.Converge;
+import dockercoins.launcher.stack.ConvergeMode;
+import dockercoins.launcher.stack.LogStream;
+import dockercoins.launcher.stack.Replica;
+import dockercoins.launcher.stack.Service;
+import dockercoins.launcher.stack.Stack;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
@@ -50,12 +57,10 @@ final class Up implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (build && noBuild) throw invocation.usageError("--build and --no-build exclude each other");
         List<Service> services = names.services();
         PrintWriter out = invocation.out();
-        Stack stack = invocation.stack();
-        if (!Files.isDirectory(stack.projectDir.resolve("worker"))) {
-            throw new LaunchException(stack.projectDir + " is not a DockerCoins project directory (no worker/ in it)");
-        }
+        Stack stack = invocation.stackOfADockerCoinsProject();
         for (String extra : extras) {
             if (!extra.equals(Service.PROMETHEUS.id())) {
                 throw invocation.usageError("unknown extra \"" + extra + "\" for --with (extras: prometheus)");
@@ -65,18 +70,25 @@ final class Up implements Callable<Integer> {
         Map<Service, Integer> wanted = wanted(stack, services, scales);
         List<Replica> before = stack.replicas();
         try (AutoCloseable lock = stack.lock()) {
-            Converge converge = new Converge(stack);
-            converge.preflight(wanted);
-            if (build && noBuild) throw new LaunchException("--build and --no-build exclude each other");
-            if (noBuild) {
-                converge.keepReplicasOfRebuiltJars();
-            } else {
-                Build.ensure(stack.projectDir, stack.home, wanted.keySet(), build, out);
-            }
-            converge.run(wanted, Converge.Mode.UP);
+            converge(stack, wanted, build, noBuild);
         }
         if (detach) return 0;
         return attach(stack, EnumSet.copyOf(wanted.keySet()), before, out);
+    }
+
+    /**
+     * What up and scale do under the lock: check the published ports, build what is stale (all with
+     * {@code build}, none with {@code noBuild}), then bring each service to its count.
+     */
+    static void converge(Stack stack, Map<Service, Integer> wanted, boolean build, boolean noBuild) {
+        Converge converge = new Converge(stack);
+        converge.preflight(wanted);
+        if (noBuild) {
+            converge.keepReplicasOfRebuiltJars();
+        } else {
+            Build.ensure(stack.projectDir, stack.home, wanted.keySet(), build, stack.out);
+        }
+        converge.run(wanted, ConvergeMode.UP);
     }
 
     /** Services named on the command line (all by default) at their --scale, else their current count, else 1. */
@@ -93,7 +105,7 @@ final class Up implements Callable<Integer> {
 
     /** Compose's attached mode: logs of the selected services until Ctrl-C, which stops them gracefully. */
     private int attach(Stack stack, Set<Service> selected, List<Replica> before, PrintWriter out) {
-        LogStream logs = new LogStream(stack, out, invocation.launcher().colour(noColor), false);
+        LogStream logs = new LogStream(stack, out, invocation.launcher().terminal().colour(noColor), false);
         for (Replica r : stack.replicas()) {
             if (!selected.contains(r.service())) continue;
             boolean wasRunning = before.stream().anyMatch(b -> b.shortName().equals(r.shortName()) && b.pid() == r.pid());

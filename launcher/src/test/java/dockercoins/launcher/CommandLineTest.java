@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dockercoins.launcher.stack.Replica;
+import dockercoins.launcher.stack.Service;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -153,6 +155,15 @@ class CommandLineTest {
     }
 
     @Test
+    void build_and_no_build_together_are_a_usage_error_before_any_state_is_touched() throws IOException {
+        Files.createDirectories(project.resolve("worker"));
+        Run run = run("up", "-d", "--build", "--no-build");
+        assertEquals(2, run.exit());
+        assertOneLine(run, "dockercoins: --build and --no-build exclude each other (see ./dockercoins up --help)");
+        assertFalse(Files.exists(project.resolve(".dockercoins")), "no lock taken, no state written");
+    }
+
+    @Test
     void an_unknown_extra_is_a_usage_error() throws IOException {
         Files.createDirectories(project.resolve("worker"));
         Run run = run("up", "-d", "--with", "grafana");
@@ -199,38 +210,5 @@ class CommandLineTest {
         Run run = run("start");
         assertEquals(1, run.exit());
         assertOneLine(run, "nothing to start");
-    }
-
-    @Test
-    void replica_names_and_log_prefixes_follow_compose_v2() {
-        Replica r = new Replica(Service.WORKER, 2, 1, 1, 0, "", 0);
-        assertEquals("dockercoins-worker-2", r.name("dockercoins"));
-        assertEquals("worker-2", r.shortName());
-        assertEquals("worker-2  | ", LogStream.prefix("worker-2", 8));
-        assertEquals("rng-1     | ", LogStream.prefix("rng-1", 8));
-        assertEquals("worker-2   | ", LogStream.prefix("worker-2", 9));
-    }
-
-    @Test
-    void log_lines_keep_the_time_they_were_written() {
-        LogLine line = LogLine.parse("2026-11-26T16:47:00.123456Z 3 units of work done, updating hash counter");
-        assertEquals(Instant.parse("2026-11-26T16:47:00.123456Z"), line.time());
-        assertEquals("3 units of work done, updating hash counter", line.text());
-        LogLine raw = LogLine.parse("cannot run java");
-        assertEquals(null, raw.time());
-        assertEquals("cannot run java", raw.text());
-    }
-
-    @Test
-    void tail_returns_the_last_complete_lines() throws IOException {
-        Path log = project.resolve("log");
-        StringBuilder sb = new StringBuilder();
-        for (int i = 1; i <= 5000; i++) sb.append("line ").append(i).append('\n');
-        sb.append("half a li");
-        Files.writeString(log, sb);
-        long end = Files.size(log);
-        assertEquals(List.of("line 4998", "line 4999", "line 5000"), LogStream.tailLines(log, end, 3));
-        assertEquals(5000, LogStream.tailLines(log, end, -1).size());
-        assertEquals(List.of(), LogStream.tailLines(log, end, 0));
     }
 }

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dockercoins.launcher.ScriptedStack.Result;
+import dockercoins.launcher.bench.RedisCounter;
+import dockercoins.launcher.os.Ports;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -144,7 +146,7 @@ class FaultMatrixEndToEndTest {
 
         private void watch() {
             while (running) {
-                try (Probes.Redis redis = new Probes.Redis("redis://127.0.0.1:" + port)) {
+                try (RedisCounter redis = new RedisCounter("redis://127.0.0.1:" + port)) {
                     while (running) {
                         record(redis.get("hashes"));
                         Thread.sleep(100);

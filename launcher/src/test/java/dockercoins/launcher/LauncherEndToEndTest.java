@@ -17,36 +17,42 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The workshop's Compose lab, driven through the real {@code ./dockercoins} script and the real
  * service jars, on ports other than 8000-8002 and under its own project name, so a user's stack
- * is never touched. Runs after package (failsafe), about a minute and a half. After the first
- * {@code up -d}, {@code --no-build} keeps a teammate's edit in progress from rebuilding jars mid-test.
+ * is never touched. Runs after package (failsafe), about a minute and a half.
+ * <p>The tests share one stack, but none relies on another or on an order: each first brings the
+ * stack to the state it needs ({@link #running}: five services and N workers, an up that changes
+ * nothing when the stack is already so), and the rates are measured once every worker is at work,
+ * so any one runs alone ({@code -Dit.test=LauncherEndToEndTest#...}) or in any order.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LauncherEndToEndTest {
+    /** A worker's flush in the logs with --timestamps: {@code worker-3   | 2026-...Z 3 units of work done, updating hash counter}. */
+    private static final Pattern WORKER_COUNTED = Pattern.compile("(worker-\\d+)\\s+\\| (\\S+Z) .*units of work done.*");
     // The original's form, "hashes":"75" (null before the first count), or a plain number.
     private static final Pattern HASHES = Pattern.compile("\"hashes\"\\s*:\\s*(null|\"?(\\d+)\"?)");
 
     private final ScriptedStack stack = new ScriptedStack("e2e", 20000, 0, 1, 2);
     private final int base = stack.base;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    /** After the first up, --no-build keeps a teammate's edit in progress from rebuilding jars mid-test. */
+    private boolean built;
 
     @AfterAll
     void down_whatever_happened() throws Exception {
@@ -54,18 +60,16 @@ class LauncherEndToEndTest {
     }
 
     @Test
-    @Order(1)
     void up_detached_starts_the_stack() throws Exception {
-        Result up = dockercoins("up", "-d");
-        assertEquals(0, up.exit(), up.out() + up.err());
+        Result up = running(1);
         for (String service : List.of("redis", "rng", "hasher", "webui", "worker")) {
             assertTrue(up.out().contains(stack.project + "-" + service + "-1"), up.out());
         }
     }
 
     @Test
-    @Order(2)
     void ps_lists_five_services_with_their_ports() throws Exception {
+        running(1);
         Result ps = dockercoins("ps");
         assertEquals(0, ps.exit(), ps.err());
         List<String> lines = ps.out().lines().toList();
@@ -77,12 +81,11 @@ class LauncherEndToEndTest {
         for (String line : lines.subList(1, lines.size())) {
             assertTrue(line.contains(" Up "), line);
         }
-        stack.recordPidsAndPorts();
     }
 
     @Test
-    @Order(3)
     void top_shows_each_replicas_processes_with_live_pids() throws Exception {
+        running(1);
         Result top = dockercoins("top");
         assertEquals(0, top.exit(), top.err());
         List<String> lines = top.out().lines().toList();
@@ -104,8 +107,8 @@ class LauncherEndToEndTest {
     }
 
     @Test
-    @Order(4)
     void stats_no_stream_prints_cpu_and_memory_of_every_replica_once() throws Exception {
+        running(1);
         Result stats = dockercoins("stats", "--no-stream");
         assertEquals(0, stats.exit(), stats.err());
         List<String> lines = stats.out().lines().toList();
@@ -126,8 +129,8 @@ class LauncherEndToEndTest {
     }
 
     @Test
-    @Order(5)
     void stats_refreshes_its_table_until_stopped() throws Exception {
+        running(1);
         Process stats = start("stats", "worker");
         try {
             BlockingQueue<String> lines = lines(stats.getInputStream());
@@ -146,8 +149,8 @@ class LauncherEndToEndTest {
     }
 
     @Test
-    @Order(6)
     void logs_tail_shows_units_of_work_done() throws Exception {
+        running(1);
         await(Duration.ofSeconds(30), "worker logs 'units of work done'",
                 () -> dockercoinsQuietly("logs", "--tail", "10").contains("units of work done"));
         Result logs = dockercoins("logs", "--tail", "10", "worker");
@@ -156,8 +159,8 @@ class LauncherEndToEndTest {
     }
 
     @Test
-    @Order(7)
     void logs_follow_streams_new_lines() throws Exception {
+        running(1);
         Process follow = start("logs", "--follow", "--tail", "0", "worker");
         try {
             BlockingQueue<String> lines = lines(follow.getInputStream());
@@ -175,43 +178,42 @@ class LauncherEndToEndTest {
     }
 
     @Test
-    @Order(8)
     void one_worker_mines_about_3_3_hashes_per_second() throws Exception {
+        running(1);
         double rate = rate();
         System.out.printf("e2e: 1 worker: %.2f hashes/s%n", rate);
         assertTrue(rate > 3.3 * 0.85 && rate < 3.3 * 1.15, "hashes/s with 1 worker: " + rate);
     }
 
     @Test
-    @Order(9)
     void two_workers_mine_about_twice_as_much() throws Exception {
+        running(1);
+        Instant scaled = Instant.now();
         Result up = dockercoins("up", "-d", "--no-build", "--scale", "worker=2");
         assertEquals(0, up.exit(), up.err());
         assertTrue(up.out().contains(stack.project + "-worker-1  ") && up.out().contains("Running"), up.out());
-        await(Duration.ofSeconds(30), "worker-2 logs its work",
-                () -> dockercoinsQuietly("logs", "--tail", "20").contains("worker-2  | "));
+        awaitEveryWorkerCounted(2, scaled);
         double rate = rate();
         System.out.printf("e2e: 2 workers: %.2f hashes/s%n", rate);
         assertTrue(rate > 6.6 * 0.85 && rate < 6.6 * 1.15, "hashes/s with 2 workers: " + rate);
     }
 
     @Test
-    @Order(10)
     void ten_workers_are_capped_by_rng_near_ten() throws Exception {
+        running(2);
+        Instant scaled = Instant.now();
         Result up = dockercoins("up", "-d", "--no-build", "--scale", "worker=10");
         assertEquals(0, up.exit(), up.err());
         assertEquals(8, up.out().lines().filter(l -> l.matches(".*-worker-\\d+\\s+Started")).count(), up.out());
-        stack.recordPidsAndPorts();
-        await(Duration.ofSeconds(30), "worker-10 logs its work",
-                () -> dockercoinsQuietly("logs", "--tail", "50", "worker").contains("worker-10  | "));
+        awaitEveryWorkerCounted(10, scaled);
         double rate = rate();
         System.out.printf("e2e: 10 workers: %.2f hashes/s%n", rate);
         assertTrue(rate > 8.5 && rate <= 10.5, "hashes/s with 10 workers: " + rate);
     }
 
     @Test
-    @Order(11)
     void rng_answers_slowly_under_load_while_hasher_is_fast() throws Exception {
+        running(10);
         double rng = medianSeconds(base + 1);
         double hasher = medianSeconds(base + 2);
         System.out.printf("e2e: GET / under 10 workers, median of 5: rng %.0f ms, hasher %.1f ms%n", rng * 1000, hasher * 1000);
@@ -220,8 +222,8 @@ class LauncherEndToEndTest {
     }
 
     @Test
-    @Order(12)
     void scaling_back_to_one_stops_the_other_nine() throws Exception {
+        running(10);
         Result up = dockercoins("up", "-d", "--no-build", "--scale", "worker=1");
         assertEquals(0, up.exit(), up.err());
         assertEquals(9, up.out().lines().filter(l -> l.matches(".*-worker-\\d+\\s+Removed")).count(), up.out());
@@ -230,8 +232,8 @@ class LauncherEndToEndTest {
     }
 
     @Test
-    @Order(13)
     void stop_start_and_restart_act_on_the_named_services_only() throws Exception {
+        running(1);
         Result stop = dockercoins("stop", "worker");
         assertEquals(0, stop.exit(), stop.err());
         String ps = dockercoins("ps").out();
@@ -251,12 +253,42 @@ class LauncherEndToEndTest {
     }
 
     @Test
-    @Order(14)
     void down_leaves_no_process_and_no_open_port() throws Exception {
+        running(1);
         stack.downLeavesNothing();
     }
 
     // ---- helpers -------------------------------------------------------------------------
+
+    /**
+     * Waits until each of the {@code workers} has added to the counter since {@code since}: in
+     * the measured window every worker is then at work, none in its start-up nor in the 10 s wait
+     * that follows an error (a restarted rng).
+     */
+    private void awaitEveryWorkerCounted(int workers, Instant since) throws Exception {
+        await(Duration.ofSeconds(40), "each of " + workers + " workers logs 'units of work done' since " + since, () -> {
+            Set<String> counted = new HashSet<>();
+            for (String line : dockercoinsQuietly("logs", "--tail", "5", "--timestamps", "worker").lines().toList()) {
+                Matcher m = WORKER_COUNTED.matcher(line);
+                if (m.matches() && Instant.parse(m.group(2)).isAfter(since)) counted.add(m.group(1));
+            }
+            return counted.size() >= workers;
+        });
+    }
+
+    /**
+     * Brings the stack to the five services with {@code workers} workers, whatever an earlier
+     * test left (nothing, ten workers, a stopped worker): what each test needs first.
+     */
+    private Result running(int workers) throws Exception {
+        List<String> args = new ArrayList<>(List.of("up", "-d", "--scale", "worker=" + workers));
+        if (built) args.add("--no-build");
+        Result up = dockercoins(args.toArray(String[]::new));
+        assertEquals(0, up.exit(), up.out() + up.err());
+        built = true;
+        stack.recordPidsAndPorts();
+        return up;
+    }
 
     /**
      * Hashes per second from webui's /json: the least-squares slope of the counter sampled every

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dockercoins.launcher.ScriptedStack.Result;
+import dockercoins.launcher.console.LaunchException;
+import dockercoins.launcher.stack.Prometheus;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

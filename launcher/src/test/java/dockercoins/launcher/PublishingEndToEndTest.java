@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dockercoins.launcher.ScriptedStack.Result;
+import dockercoins.launcher.os.SearchPath;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

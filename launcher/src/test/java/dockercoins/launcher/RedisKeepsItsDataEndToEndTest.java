@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dockercoins.launcher.ScriptedStack.Result;
+import dockercoins.launcher.bench.RedisCounter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -56,7 +57,7 @@ class RedisKeepsItsDataEndToEndTest {
     }
 
     private Counters counters() {
-        try (Probes.Redis redis = new Probes.Redis("redis://127.0.0.1:" + redisPort())) {
+        try (RedisCounter redis = new RedisCounter("redis://127.0.0.1:" + redisPort())) {
             return new Counters(redis.get("hashes"), redis.hlen("wallet"));
         } catch (IOException e) {
             return new Counters(-2, -2);

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dockercoins.launcher.os.Ports;
+import dockercoins.launcher.stack.Stack;
+import dockercoins.launcher.stack.StackSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +30,7 @@ import java.util.stream.Stream;
  * project name and port base, so a user's stack is never touched, and the services' knobs of the
  * caller's environment left out.
  */
-final class ScriptedStack {
+public final class ScriptedStack {
     private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(3);
 
     record Result(int exit, String out, String err) {
@@ -58,7 +61,7 @@ final class ScriptedStack {
         Map<String, String> env = pb.environment();
         env.put("DOCKERCOINS_PORT_BASE", Integer.toString(base));
         env.put("DOCKERCOINS_PROJECT_NAME", project);
-        for (String knob : Stack.KNOBS) env.remove(knob);
+        for (String knob : StackSettings.KNOBS) env.remove(knob);
         env.remove("BIND_ADDRESS");
         env.remove("DOCKERCOINS_PUBLISH_ADDRESS");
         if (publishAddress != null) env.put("DOCKERCOINS_PUBLISH_ADDRESS", publishAddress);
@@ -122,7 +125,7 @@ final class ScriptedStack {
         assertFalse(Files.exists(stackDir), stackDir + " is left");
     }
 
-    static void await(Duration timeout, String what, BooleanSupplier condition) throws InterruptedException {
+    public static void await(Duration timeout, String what, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) fail("timed out waiting until " + what);
