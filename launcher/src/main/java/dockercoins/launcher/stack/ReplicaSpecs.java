@@ -71,6 +71,10 @@ public final class ReplicaSpecs {
         // lists of URLs), so draining would only make down, restart and scale wait 3 s more per service.
         if (s.listens()) vars.putIfAbsent("SHUTDOWN_DRAIN", "0");
         vars.remove("REDIS_URL");
+        // webui's per-replica view: the replicas share this host, so each says its own name
+        vars.put("REPLICA_NAME", s.id() + "-" + index);
+        // Faults on demand (CHAOS=on): every replica here shares this host, so /chaos takes any free port (its log says which)
+        if (s.listens()) vars.putIfAbsent("CHAOS_PORT", "0");
         for (Service d : s.dependsOn) vars.put(d.name() + "_URL", stack.urlsOf(d));
         // webui reads its files from disk, so that editing index.html is live (the lab's 15px)
         if (s == Service.WEBUI) {

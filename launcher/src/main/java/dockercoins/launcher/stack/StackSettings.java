@@ -18,7 +18,8 @@ public final class StackSettings {
     /** The services' own variables, passed from the environment or from .env, as Compose does. */
     public static final List<String> KNOBS = List.of(
             "RNG_DELAY", "RNG_CONCURRENCY", "HASHER_DELAY", "WORKER_DELAY", "FILES_DIR", "DEBUG", "REDIS_URL",
-            "ACCESS_LOG", "KEEP_ALIVE", "SHUTDOWN_DRAIN", "_JAVA_OPTIONS");
+            "ACCESS_LOG", "KEEP_ALIVE", "SHUTDOWN_DRAIN", "_JAVA_OPTIONS", "VERSION", "COLOR", "MESSAGE",
+            "CHAOS", "CHAOS_ERROR_RATE", "CHAOS_LATENCY", "CHAOS_READY", "CHAOS_HEALTHY", "CHAOS_CPU", "CHAOS_MEMORY");
 
     /** Where published ports listen unless told otherwise: every interface, as Compose publishes {@code 8000:80}. */
     static final String DEFAULT_PUBLISH_ADDRESS = "0.0.0.0";
