@@ -32,7 +32,7 @@ done
 
 "${launcher[@]}" up -d --scale worker=1
 chromium --headless --no-sandbox --disable-gpu --disable-background-networking --hide-scrollbars \
-  --user-data-dir="$profile" --window-size=1000,720 --remote-debugging-port="$devtools_port" \
+  --user-data-dir="$profile" --window-size=1000,1080 --remote-debugging-port="$devtools_port" \
   http://127.0.0.1:18000/ >/dev/null 2>&1 &
 browser=$!
 
