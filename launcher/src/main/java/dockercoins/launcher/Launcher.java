@@ -28,7 +28,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
                 + "with the commands and flags of Docker Compose.",
                 "State and logs live in .dockercoins/ in the project directory, so any shell can run ps, logs or down."},
         subcommands = {Up.class, Ps.class, Logs.class, Stop.class, Start.class, Restart.class, Scale.class, Down.class,
-                Top.class, Stats.class, Bench.class},
+                Top.class, Stats.class, Chaos.class, Bench.class},
         footer = {"", "Run './dockercoins COMMAND --help' for more information on a command."})
 public final class Launcher implements Runnable {
 

@@ -42,6 +42,8 @@ public final class ScriptedStack {
     final int base;
     /** Where the published ports listen: loopback, so that no test opens a port to the network (but the one that checks it). */
     String publishAddress = Stack.LOOPBACK;
+    /** Variables every command gets, over the knobs removed from this JVM's environment (e.g. CHAOS=on). */
+    final Map<String, String> env = new java.util.HashMap<>();
     private final Set<Long> pids = new LinkedHashSet<>();
     private final Set<Integer> ports = new LinkedHashSet<>();
 
@@ -65,6 +67,7 @@ public final class ScriptedStack {
         env.remove("BIND_ADDRESS");
         env.remove("DOCKERCOINS_PUBLISH_ADDRESS");
         if (publishAddress != null) env.put("DOCKERCOINS_PUBLISH_ADDRESS", publishAddress);
+        env.putAll(this.env);
         return pb;
     }
 
