@@ -97,10 +97,6 @@ final class Chaos {
                 }).register(registry);
     }
 
-    Faults faults() {
-        return faults;
-    }
-
     boolean ready() {
         return faults.ready();
     }
