@@ -1,44 +1,51 @@
 package dockercoins.launcher;
 
+import dockercoins.launcher.chaos.Action;
+import dockercoins.launcher.chaos.ChaosClient;
+import dockercoins.launcher.chaos.ChaosRun;
+import dockercoins.launcher.chaos.ComposeTarget;
+import dockercoins.launcher.chaos.LauncherTarget;
+import dockercoins.launcher.chaos.Plan;
+import dockercoins.launcher.chaos.ResilienceReport;
+import dockercoins.launcher.chaos.Target;
+import dockercoins.launcher.chaos.UrlTarget;
+import dockercoins.launcher.console.Durations;
 import dockercoins.launcher.console.Table;
-import dockercoins.launcher.stack.Replica;
 import dockercoins.launcher.stack.Service;
-import dockercoins.launcher.stack.Stack;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpRequest.BodyPublishers;
-import java.net.http.HttpResponse.BodyHandlers;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.concurrent.ThreadLocalRandom;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * {@code ./dockercoins chaos hasher --set '{"error_rate": 0.5}'}: the faults of every replica of
- * rng, hasher or webui, shown or changed through each one's /chaos (docs/chaos.md). Each replica
- * logs the port it serves /chaos on, with CHAOS=on; {@code --url} points at other /chaos URLs
- * instead, such as a cluster's through kubectl port-forward.
+ * rng, hasher or webui, shown or changed through each one's /chaos (docs/chaos.md). {@code
+ * ./dockercoins chaos --every 45s --for 10m --seed 42}: kills, stops and faults at seeded random
+ * times, then the resilience report. This launcher's stack by default; {@code --compose} or
+ * {@code --url} point at others.
  */
 @Command(name = "chaos", mixinStandardHelpOptions = true,
         description = {"Shows the faults of each replica of rng, hasher and webui, or changes them with --set: "
                 + "a PUT of the JSON to every replica's /chaos, as docs/chaos.md describes.",
-                "The stack must run with CHAOS=on (in the environment or .env). The worker has no /chaos: "
+                "With --every: a schedule that kills, stops or faults a random replica every period, for --for, "
+                + "reads the counters all the while, and ends with a resilience report (exit 1 if work did not come back "
+                + "after an event, or a counter went back).",
+                "Faults need the stack run with CHAOS=on (in the environment or .env). The worker has no /chaos: "
                 + "its CHAOS_ERROR_RATE is set at start."})
 final class Chaos implements Callable<Integer> {
-    private static final Pattern CHAOS_PORT = Pattern.compile("chaos on port (\\d+)");
-    private static final List<Service> WITH_CHAOS = List.of(Service.RNG, Service.HASHER, Service.WEBUI);
-
     @Mixin
     Invocation invocation;
 
@@ -50,25 +57,58 @@ final class Chaos implements Callable<Integer> {
                     + "'{\"error_rate\": 0, \"latency\": 0}' ends them.")
     String set;
 
-    @Option(names = "--url", paramLabel = "URL",
+    @Option(names = "--url", paramLabel = "[NAME=]URL",
             description = "A /chaos URL to use instead of this stack's replicas (repeat it), e.g. http://localhost:8081/chaos "
-                    + "through kubectl port-forward.")
-    List<URI> urls = new ArrayList<>();
+                    + "through kubectl port-forward; NAME names it in the tables (default: its host and port).")
+    List<String> urls = new ArrayList<>();
+
+    @Option(names = "--every", paramLabel = "DURATION", description = "Runs the schedule: an event every DURATION (at least 10s), e.g. 45s.")
+    String every;
+
+    @Option(names = "--for", paramLabel = "DURATION", defaultValue = "10m", description = "How long the schedule runs (default: ${DEFAULT-VALUE}).")
+    String length;
+
+    @Option(names = "--seed", paramLabel = "N", description = "The seed of the schedule's choices: the same seed on the same replicas "
+            + "gives the same events (default: a random one, printed).")
+    Long seed;
+
+    @Option(names = "--down", paramLabel = "DURATION", defaultValue = "10s",
+            description = "How long a stopped replica stays down, and a fault lasts (default: ${DEFAULT-VALUE}).")
+    String down;
+
+    @Option(names = "--action", paramLabel = "ACTION", split = ",",
+            description = "What the events may do: kill, stop, fault (default: all three; fault only where a /chaos answers).")
+    List<String> actionNames = List.of("kill", "stop", "fault");
+
+    @Option(names = "--compose", paramLabel = "PROJECT",
+            description = "Acts on this Compose project's containers (through the docker CLI) instead of this stack; "
+                    + "faults need --url, the counters come from --json.")
+    String compose;
+
+    @Option(names = "--json", paramLabel = "URL", defaultValue = "http://127.0.0.1:8000/json",
+            description = "With --compose or --url: webui's /json, where the schedule reads the counters (default: ${DEFAULT-VALUE}).")
+    URI json;
+
+    @Option(names = "--dry-run", description = "Prints the schedule's events without doing them.")
+    boolean dryRun;
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
+        if (every == null) return showOrSet();
+        if (set != null) throw invocation.usageError("--set and --every do not go together: --every chooses its own faults");
+        return schedule();
+    }
+
+    private int showOrSet() {
         PrintWriter out = invocation.out();
-        Map<String, URI> targets = urls.isEmpty() ? replicasOf(invocation.stack()) : byUrl();
+        Map<String, URI> targets = urls.isEmpty() ? replicasWithChaos() : byUrl();
         Table table = new Table("REPLICA", "STATUS", "FAULTS");
         boolean failed = false;
-        var http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         for (var target : targets.entrySet()) {
-            var request = HttpRequest.newBuilder(target.getValue()).timeout(Duration.ofSeconds(10));
-            if (set != null) request.PUT(BodyPublishers.ofString(set));
             try {
-                var answer = http.send(request.build(), BodyHandlers.ofString());
-                failed |= answer.statusCode() != 200;
-                table.row(target.getKey(), Integer.toString(answer.statusCode()), answer.body().strip());
+                var answer = ChaosClient.send(target.getValue(), set);
+                failed |= !answer.ok();
+                table.row(target.getKey(), Integer.toString(answer.status()), answer.body());
             } catch (IOException e) {
                 failed = true;
                 table.row(target.getKey(), "-", "no answer from " + target.getValue() + ": " + e.getMessage());
@@ -78,49 +118,90 @@ final class Chaos implements Callable<Integer> {
             }
         }
         table.print(out);
-        out.flush();
         return failed ? 1 : 0;
     }
 
-    /** Each running replica of the services named (all three by default) and its /chaos URL, read from its log. */
-    private Map<String, URI> replicasOf(Stack stack) {
-        List<Service> services = names.services().isEmpty() ? WITH_CHAOS : names.services();
+    private int schedule() throws InterruptedException {
+        PrintWriter out = invocation.out();
+        Plan plan;
+        try {
+            Duration period = Durations.parse("--every", every, Duration.ofSeconds(10), Duration.ofHours(24));
+            plan = new Plan(period, Durations.parse("--for", length, Duration.ofSeconds(30), Duration.ofHours(72)),
+                    Durations.parse("--down", down, Duration.ofSeconds(1), Duration.ofHours(1)),
+                    seed != null ? seed : ThreadLocalRandom.current().nextLong(1, 1_000_000));
+        } catch (IllegalArgumentException e) {
+            throw invocation.usageError(e.getMessage());
+        }
+        Set<Action> actions = EnumSet.noneOf(Action.class);
+        for (String name : actionNames) {
+            actions.add(Arrays.stream(Action.values()).filter(a -> a.id().equals(name.strip())).findFirst()
+                    .orElseThrow(() -> invocation.usageError("--action must be kill, stop or fault, got \"" + name + "\"")));
+        }
+        Target target = target();
+        ChaosRun run = new ChaosRun(target, plan, out);
+        List<Plan.Event> events;
+        try {
+            events = run.events(actions);
+        } catch (IllegalArgumentException e) {
+            throw invocation.usageError(e.getMessage() + " in " + target.describe()
+                    + (actions.equals(EnumSet.of(Action.FAULT)) ? ": faults need CHAOS=on" : ""));
+        }
+        out.printf("chaos on %s: every %s for %s, down %s, seed %d (./dockercoins chaos --every %s --for %s --down %s --seed %d)%n",
+                target.describe(), every, length, down, plan.seed(), every, length, down, plan.seed());
+        if (!target.chaosUrls().isEmpty() || !actions.contains(Action.FAULT)) {
+            out.println();
+        } else {
+            out.println("no /chaos answers: no faults, only kills and stops (run the stack with CHAOS=on for faults)");
+        }
+        for (Plan.Event e : events) out.println(ResilienceReport.clock(e.at().toSeconds()) + "  " + e.describe());
+        out.println();
+        out.flush();
+        if (dryRun) return 0;
+        ResilienceReport report = run.run(events);
+        report.print(out);
+        return report.passed() ? 0 : 1;
+    }
+
+    private Target target() {
+        if (compose != null) return new ComposeTarget(compose, names.services().stream().map(Service::id).toList(), byUrl(), json);
+        if (!urls.isEmpty()) return new UrlTarget(byUrl(), json);
+        // the schedule says what it did: the replicas' "Container ... Started" lines would only repeat it
+        var quiet = new PrintWriter(OutputStream.nullOutputStream());
+        return new LauncherTarget(invocation.launcher().stack(quiet), names.services());
+    }
+
+    /** Each running replica of the services named (rng, hasher and webui by default) and its /chaos URL. */
+    private Map<String, URI> replicasWithChaos() {
+        List<Service> services = names.services().isEmpty() ? LauncherTarget.WITH_CHAOS : names.services();
         for (Service s : services) {
-            if (!WITH_CHAOS.contains(s)) {
+            if (!LauncherTarget.WITH_CHAOS.contains(s)) {
                 throw invocation.usageError(s.id() + " has no /chaos: only rng, hasher and webui do (the worker's CHAOS_ERROR_RATE is set at start)");
             }
         }
-        var targets = new LinkedHashMap<String, URI>();
-        for (Replica r : stack.replicas()) {
-            if (!services.contains(r.service()) || !r.isRunning()) continue;
-            int port = chaosPort(stack, r);
-            if (port < 0) {
-                throw invocation.usageError(r.name(stack.project) + " serves no /chaos: run the stack with CHAOS=on "
+        var stack = invocation.stack();
+        var target = new LauncherTarget(stack, services);
+        var found = new LinkedHashMap<String, URI>();
+        for (String replica : target.replicas()) {
+            URI url = target.chaosUrls().get(replica);
+            if (url == null) {
+                throw invocation.usageError(stack.project + "-" + replica + " serves no /chaos: run the stack with CHAOS=on "
                         + "(e.g. CHAOS=on ./dockercoins up -d, which recreates rng, hasher and webui)");
             }
-            targets.put(r.name(stack.project), URI.create("http://127.0.0.1:" + port + "/chaos"));
+            found.put(stack.project + "-" + replica, url);
         }
-        if (targets.isEmpty()) throw invocation.usageError("no running replica of " + services + ": start the stack first");
-        return targets;
+        if (found.isEmpty()) throw invocation.usageError("no running replica of " + services + ": start the stack first");
+        return found;
     }
 
+    /** The --url options by name: NAME=URL, or the URL's host and port. */
     private Map<String, URI> byUrl() {
-        var targets = new LinkedHashMap<String, URI>();
-        for (URI url : urls) targets.put(url.getAuthority(), url);
-        return targets;
-    }
-
-    /** The port in the replica's last "chaos on port N" line, or -1. */
-    private static int chaosPort(Stack stack, Replica r) {
-        int port = -1;
-        try (var lines = Files.lines(stack.state.logFile(r))) {
-            for (String line : (Iterable<String>) lines::iterator) {
-                Matcher m = CHAOS_PORT.matcher(line);
-                if (m.find()) port = Integer.parseInt(m.group(1));
-            }
-        } catch (IOException | java.io.UncheckedIOException e) {
-            return -1;
+        var found = new LinkedHashMap<String, URI>();
+        for (String option : urls) {
+            int equals = option.indexOf('=');
+            boolean named = equals > 0 && !option.substring(0, equals).contains(":");
+            URI url = URI.create(named ? option.substring(equals + 1) : option);
+            found.put(named ? option.substring(0, equals) : url.getAuthority(), url);
         }
-        return port;
+        return found;
     }
 }

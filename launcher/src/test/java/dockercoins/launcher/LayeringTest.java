@@ -12,8 +12,8 @@ import dockercoins.launcher.stack.layering.StackClassThatCallsAVerb;
 import org.junit.jupiter.api.Test;
 
 /**
- * The launcher's packages import in one direction: the verbs above the bench above the stack
- * above the operating system's helpers above the console's. A class that imports upwards, or a
+ * The launcher's packages import in one direction: the verbs above the chaos schedule above the
+ * bench above the stack above the operating system's helpers above the console's. A class that imports upwards, or a
  * cycle between packages, fails the build.
  */
 class LayeringTest {
@@ -24,15 +24,17 @@ class LayeringTest {
     /** Each layer may use only the layers below it. */
     static final ArchRule LAYERS = layeredArchitecture().consideringOnlyDependenciesInLayers()
             .layer("verbs").definedBy("dockercoins.launcher")
+            .layer("chaos").definedBy("dockercoins.launcher.chaos..")
             .layer("bench").definedBy("dockercoins.launcher.bench..")
             .layer("stack").definedBy("dockercoins.launcher.stack..")
             .layer("os").definedBy("dockercoins.launcher.os..")
             .layer("console").definedBy("dockercoins.launcher.console..")
             .whereLayer("verbs").mayNotBeAccessedByAnyLayer()
-            .whereLayer("bench").mayOnlyBeAccessedByLayers("verbs")
-            .whereLayer("stack").mayOnlyBeAccessedByLayers("verbs", "bench")
-            .whereLayer("os").mayOnlyBeAccessedByLayers("verbs", "bench", "stack")
-            .whereLayer("console").mayOnlyBeAccessedByLayers("verbs", "bench", "stack", "os");
+            .whereLayer("chaos").mayOnlyBeAccessedByLayers("verbs")
+            .whereLayer("bench").mayOnlyBeAccessedByLayers("verbs", "chaos")
+            .whereLayer("stack").mayOnlyBeAccessedByLayers("verbs", "chaos", "bench")
+            .whereLayer("os").mayOnlyBeAccessedByLayers("verbs", "chaos", "bench", "stack")
+            .whereLayer("console").mayOnlyBeAccessedByLayers("verbs", "chaos", "bench", "stack", "os");
 
     @Test
     void each_package_uses_only_the_packages_below_it() {

@@ -9,10 +9,11 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * The bench's window on DockerCoins' counters in Redis ({@code hashes}, the coins in {@code wallet}):
- * just enough of the Redis protocol to read and reset them, one connection, inline commands.
+ * just enough of the Redis protocol to read and reset them, and to mark an event for the page; one connection.
  */
 public final class RedisCounter implements AutoCloseable {
     private final Socket socket;
@@ -43,9 +44,34 @@ public final class RedisCounter implements AutoCloseable {
         command("DEL " + key);
     }
 
+    /** {@code LPUSH key value} then {@code LTRIM key 0 keep-1}: a list of the newest (the page's events). */
+    public synchronized void push(String key, String value, int keep) throws IOException {
+        command(List.of("LPUSH", key, value));
+        command(List.of("LTRIM", key, "0", Integer.toString(keep - 1)));
+    }
+
+    /** A command as a RESP array: any bytes in its arguments, quotes and spaces included. */
+    private String command(List<String> args) throws IOException {
+        var request = new ByteArrayOutputStream();
+        request.writeBytes(("*" + args.size() + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        for (String arg : args) {
+            byte[] bytes = arg.getBytes(StandardCharsets.UTF_8);
+            request.writeBytes(("$" + bytes.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            request.writeBytes(bytes);
+            request.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        out.write(request.toByteArray());
+        out.flush();
+        return reply("the command " + args.get(0));
+    }
+
     private String command(String line) throws IOException {
         out.write((line + "\r\n").getBytes(StandardCharsets.US_ASCII));
         out.flush();
+        return reply(line);
+    }
+
+    private String reply(String line) throws IOException {
         String head = readLine();
         return switch (head.charAt(0)) {
             case '$' -> {

@@ -74,7 +74,7 @@ final class StartupExperiment {
 
     private Start startOnce(Service s, JvmOptions.Cache cache) throws IOException {
         int port = s.listens() ? lab.ports.any() : 0;
-        ReplicaSpec spec = ReplicaSpecs.of(lab, s, 1, port, cache);
+        ReplicaSpec spec = ReplicaSpecs.of(lab, s, 1, port, lab.settings.knobs(), cache);
         if (!s.listens()) redis.del("hashes");
         ProcessBuilder pb = new ProcessBuilder(spec.command()).directory(run.projectDir.toFile()).redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));

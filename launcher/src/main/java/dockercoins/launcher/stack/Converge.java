@@ -44,17 +44,20 @@ public final class Converge {
         p.setProperty("portBase", Integer.toString(stack.settings.portBase()));
         p.setProperty("publishAddress", stack.settings.publishAddress());
         if (stack.prometheus()) p.setProperty("prometheus", "true");
+        if (mode != ConvergeMode.START) stack.settings.recordKnobs(p);
         stack.state.saveSettings(p);
+        // start brings replicas back as they were created; up and scale as the environment says now
+        Map<String, String> knobs = mode == ConvergeMode.START ? stack.settings.knobsOfLastUp() : stack.settings.knobs();
         List<Replica> started = new ArrayList<>();
         try {
             if (stack.prometheus()) Prometheus.write(stack.state); // its config must exist before it starts
             for (Service s : Service.values()) {
                 awaitReady(started.stream().filter(r -> s.dependsOn.contains(r.service())).toList());
                 if (todo.containsKey(s)) {
-                    service(s, todo.get(s), mode, started);
+                    service(s, todo.get(s), mode, knobs, started);
                 } else if (mode == ConvergeMode.UP && !s.scalableDependencies().isEmpty() && !stack.replicas(s).isEmpty()) {
                     // workers learn the addresses of the rng and hasher replicas when they start
-                    service(s, stack.replicas(s).size(), ConvergeMode.REFRESH, started);
+                    service(s, stack.replicas(s).size(), ConvergeMode.REFRESH, knobs, started);
                 }
             }
             awaitReady(started);
@@ -85,9 +88,9 @@ public final class Converge {
         }
     }
 
-    private void service(Service s, int count, ConvergeMode mode, List<Replica> started) {
+    private void service(Service s, int count, ConvergeMode mode, Map<String, String> knobs, List<Replica> started) {
         ReplicaChanges changes = ReplicaChanges.decide(mode, count, stack.replicas(s), Replica::isRunning,
-                (i, recorded, running) -> ReplicaSpecs.of(stack, s, i, port(s, i, recorded, running),
+                (i, recorded, running) -> ReplicaSpecs.of(stack, s, i, port(s, i, recorded, running), knobs,
                         // replica 1 starts first: it writes the class-data cache the others then use
                         i == 1 ? JvmOptions.Cache.TRAIN_IF_MISSING : JvmOptions.Cache.USE_IF_PRESENT),
                 recreateForRebuiltJars);

@@ -17,13 +17,13 @@ public final class ReplicaSpecs {
     private ReplicaSpecs() {
     }
 
-    public static ReplicaSpec of(Stack stack, Service s, int index, int port, JvmOptions.Cache cache) {
+    public static ReplicaSpec of(Stack stack, Service s, int index, int port, Map<String, String> knobs, JvmOptions.Cache cache) {
         return switch (s) {
             case REDIS -> binary(s, port, "redis-server", RedisBinary.find(stack.home, stack.projectDir, stack.settings.path()),
                     redis(stack, port));
             case PROMETHEUS -> binary(s, port, "prometheus", Prometheus.binary(stack.settings.path()),
                     Prometheus.arguments(stack.state, stack.listenAddress(Service.PROMETHEUS, 1), port));
-            default -> java(stack, s, index, port, cache);
+            default -> java(stack, s, index, port, knobs, cache);
         };
     }
 
@@ -51,7 +51,7 @@ public final class ReplicaSpecs {
         return new ReplicaSpec(s, command, Map.of(), port, ReplicaSpec.fingerprint(fingerprinted, Map.of(), ""), null);
     }
 
-    private static ReplicaSpec java(Stack stack, Service s, int index, int port, JvmOptions.Cache cache) {
+    private static ReplicaSpec java(Stack stack, Service s, int index, int port, Map<String, String> knobs, JvmOptions.Cache cache) {
         Path jar = Build.jar(stack.projectDir, s);
         // the cache flags change from training to using: they are not part of the fingerprint
         List<String> fingerprinted = new ArrayList<>();
@@ -61,7 +61,7 @@ public final class ReplicaSpecs {
         fingerprinted.addAll(List.of("-jar", jar.toString()));
         List<String> command = new ArrayList<>(fingerprinted);
         command.addAll(1 + flags.size(), JvmOptions.cacheFlags(stack.cacheDir(), s, jar, cache));
-        Map<String, String> vars = new TreeMap<>(stack.settings.knobs());
+        Map<String, String> vars = new TreeMap<>(knobs);
         // DEMO: only replica 1 of rng, hasher and webui is published; extra replicas and worker metrics stay on loopback
         vars.put("BIND_ADDRESS", stack.listenAddress(s, index));
         if (s.port.published()) vars.put("PORT", Integer.toString(port));

@@ -25,6 +25,7 @@ public final class StackSettings {
     static final String DEFAULT_PUBLISH_ADDRESS = "0.0.0.0";
 
     static final int DEFAULT_PORT_BASE = 8000;
+    private static final String KNOBS_RECORDED = "knobs.recorded";
 
     private final Integer portBaseOption;
     private final String publishAddressOption;
@@ -72,7 +73,32 @@ public final class StackSettings {
         return remembered.get().getProperty("publishAddress", DEFAULT_PUBLISH_ADDRESS);
     }
 
-    /** The knobs set in the environment or .env: what the replicas are given. */
+    /**
+     * The knobs of the last up or scale, as stack.properties recorded them: what start gives the
+     * replicas it starts again, as they were created (docker start keeps a container's environment
+     * too). A stack recorded by an older launcher has none: the environment's then.
+     */
+    public Map<String, String> knobsOfLastUp() {
+        Properties p = remembered.get();
+        if (!p.containsKey(KNOBS_RECORDED)) return knobs();
+        Map<String, String> knobs = new TreeMap<>();
+        for (String knob : KNOBS) {
+            String value = p.getProperty("knob." + knob);
+            if (value != null) knobs.put(knob, value);
+        }
+        return knobs;
+    }
+
+    /** Records this invocation's knobs for a later start; REDIS_URL, which may hold a password, is read from the environment only. */
+    public void recordKnobs(Properties p) {
+        p.stringPropertyNames().stream().filter(key -> key.startsWith("knob.")).forEach(p::remove);
+        knobs().forEach((knob, value) -> {
+            if (!knob.equals("REDIS_URL")) p.setProperty("knob." + knob, value);
+        });
+        p.setProperty(KNOBS_RECORDED, "true");
+    }
+
+    /** The knobs set in the environment or .env: what up gives the replicas. */
     public Map<String, String> knobs() {
         Map<String, String> knobs = new TreeMap<>();
         for (String knob : KNOBS) {
