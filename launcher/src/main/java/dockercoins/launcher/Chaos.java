@@ -181,8 +181,9 @@ final class Chaos implements Callable<Integer> {
         var stack = invocation.stack();
         var target = new LauncherTarget(stack, services);
         var found = new LinkedHashMap<String, URI>();
+        Map<String, URI> withChaos = target.chaosUrls();
         for (String replica : target.replicas()) {
-            URI url = target.chaosUrls().get(replica);
+            URI url = withChaos.get(replica);
             if (url == null) {
                 throw invocation.usageError(stack.project + "-" + replica + " serves no /chaos: run the stack with CHAOS=on "
                         + "(e.g. CHAOS=on ./dockercoins up -d, which recreates rng, hasher and webui)");

@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 
 /**
  * {@code ./dockercoins chaos --every 45s --for 10m --seed 42}: the plan's events done on the
@@ -32,7 +33,7 @@ public final class ChaosRun {
 
     /** The events this run would do, for these actions, on the target's replicas as they are now. */
     public List<Event> events(Set<Action> actions) {
-        Set<Action> allowed = actions.stream().filter(target.actions()::contains).collect(java.util.stream.Collectors.toSet());
+        Set<Action> allowed = actions.stream().filter(target.actions()::contains).collect(Collectors.toSet());
         boolean killsOrStops = allowed.contains(Action.KILL) || allowed.contains(Action.STOP);
         return plan.events(killsOrStops ? target.replicas() : List.of(), List.copyOf(target.chaosUrls().keySet()), allowed);
     }

@@ -3,6 +3,7 @@ package dockercoins.launcher.chaos;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -95,7 +96,7 @@ public final class ComposeTarget implements Target {
     }
 
     private static String docker(String... args) {
-        var command = new java.util.ArrayList<>(List.of("docker"));
+        var command = new ArrayList<>(List.of("docker"));
         command.addAll(List.of(args));
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).start();

@@ -74,4 +74,22 @@ class StackSettingsTest {
         assertTrue(settings(null, null, Map.of("REDIS_URL", "redis://db:6379"), NOTHING_REMEMBERED).externalRedis());
         assertFalse(settings(null, null, Map.of("REDIS_URL", ""), NOTHING_REMEMBERED).externalRedis());
     }
+
+    @Test
+    void start_gives_the_knobs_of_the_last_up_as_docker_start_keeps_a_containers_environment() {
+        Properties stack = new Properties();
+        settings(null, null, Map.of("CHAOS", "on", "WORKER_DELAY", "0", "REDIS_URL", "redis://:secret@db:6379", "HOME", "/root"), stack)
+                .recordKnobs(stack);
+        assertFalse(stack.containsKey("knob.REDIS_URL"), "a password is not written to the stack's state");
+        assertFalse(stack.containsKey("knob.HOME"), "only the services' knobs");
+
+        StackSettings laterShell = settings(null, null, Map.of("DEBUG", "y"), stack);
+        assertEquals(Map.of("CHAOS", "on", "WORKER_DELAY", "0"), laterShell.knobsOfLastUp());
+        assertEquals(Map.of("DEBUG", "y"), laterShell.knobs(), "up reads the environment as it is now");
+
+        settings(null, null, Map.of(), stack).recordKnobs(stack);
+        assertEquals(Map.of(), laterShell.knobsOfLastUp(), "an up without them forgets them");
+        assertEquals(Map.of("DEBUG", "y"), settings(null, null, Map.of("DEBUG", "y"), NOTHING_REMEMBERED).knobsOfLastUp(),
+                "a stack recorded by an older launcher: the environment's");
+    }
 }
