@@ -5,7 +5,7 @@
 #   deploy/test-k8s.sh [CHAPTER...]     # from the repo root, as root; default: every chapter
 #
 # Chapters, in the workshop's order: ourapp scaling daemonset rollout healthchecks kubercoins
-# helm overlays drain. Each is one function below, a rehearsal of its chapter.
+# helm overlays drain, then chaos (docs/chaos.md). Each is one function below, a rehearsal of its chapter.
 #
 # Brings the cluster up with ../shared/containers/k8s-up (a namespace, containerd, kubelet and
 # kube-proxy per node, a registry every node reaches as 127.0.0.1:5000) and down at the end if it
@@ -15,7 +15,7 @@
 # Prints one PASS/FAIL line per check, the figures as "k8s:" lines and a table of them at the
 # end, then "N passed, M failed"; exit status 1 if any check failed. When a check fails, the
 # state of the cluster (pods, events, logs of the pods not Ready) is printed before the exit.
-# Throughput is checked within ranges: the machine is shared. About 20 minutes.
+# Throughput is checked within ranges: the machine is shared. About 25 minutes.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 shared=$(cd ../shared/containers && pwd)
@@ -46,10 +46,11 @@ diagnose() {
   echo "===="
 }
 
-namespaces=()
+namespaces=() chaos_forwards=()
 cleanup() {
   [ -n "${watchdog:-}" ] && { pkill -P "$watchdog" 2>/dev/null; kill "$watchdog" 2>/dev/null; }
   [ -n "${forward:-}" ] && kill "$forward" 2>/dev/null
+  declare -F stop_forwards >/dev/null && stop_forwards
   if [ -n "${KUBECONFIG:-}" ] && [ -z "${KEEP_NS:-}" ]; then
     for ns in "${namespaces[@]}"; do kubectl delete namespace "$ns" --wait=false >/dev/null 2>&1; done
   fi
@@ -64,7 +65,7 @@ trap 'echo "interrupted"; exit 130' INT TERM
 
 [ "$(id -u)" = 0 ] || { fail "runs as root (k8s-up needs it)"; finish; }
 chapters=("$@")
-[ ${#chapters[@]} -gt 0 ] || chapters=(ourapp scaling daemonset rollout healthchecks kubercoins helm overlays drain)
+[ ${#chapters[@]} -gt 0 ] || chapters=(ourapp scaling daemonset rollout healthchecks kubercoins helm overlays drain chaos)
 
 # --- images: built as the workshop does (docker-compose build on the stack file) -------------
 engine_answers() { curl -sf --max-time 3 --unix-socket /run/podman/podman.sock http://d/_ping >/dev/null 2>&1; }
@@ -492,6 +493,62 @@ chapter_drain() {
   check "the probes-healthz app, 10 workers and 2 hashers, available" eval 'all_available 180 && await 120 eval "[ \$(ready_pods worker) -eq 10 ]"'
   await 120 counting
   drain_runs "/readyz probe"
+}
+
+# --- Faults on demand (docs/chaos.md) -------------------------------------------------------------
+# The probes-healthz overlay (readiness on /readyz) with CHAOS=on set on rng, hasher and webui
+# (kubectl set env), 2 hashers and 4 workers. /chaos is on no Service: kubectl port-forward reaches one pod's (a loop starts it
+# again when a restarted container ends it). {"ready": false} takes that hasher out of its
+# Service's endpoints while the work goes on; then ./dockercoins chaos --url's seeded schedule
+# (faults, and kills by the exit fault, which the kubelet restarts) and its resilience report.
+forward_chaos() {   # POD LOCAL_PORT: that pod's /chaos on 127.0.0.1:LOCAL_PORT
+  ( while :; do kubectl port-forward "pod/$1" "$2:8081" >>"$work/forward-chaos.log" 2>&1; sleep 0.5; done ) &
+  chaos_forwards+=($!)
+  await 30 curl -sf --max-time 2 "127.0.0.1:$2/chaos" -o /dev/null
+}
+stop_forwards() {
+  local f kids
+  for f in "${chaos_forwards[@]}"; do kids=$(pgrep -P "$f"); kill "$f" 2>/dev/null; [ -n "$kids" ] && kill $kids 2>/dev/null; done
+  chaos_forwards=()
+}
+ready_hashers() {
+  kubectl get endpointslices -l kubernetes.io/service-name=hasher \
+    -o jsonpath='{range .items[*].endpoints[*]}{.conditions.ready}{"\n"}{end}' 2>/dev/null | grep -c true
+}
+chapter_chaos() {
+  note "faults on demand: CHAOS=on, {\"ready\": false} through kubectl port-forward, a seeded schedule and its report"
+  use_namespace chaos
+  kubectl kustomize deploy/k8s/observability/overlays/probes-healthz | ours | kubectl apply -f - >/dev/null
+  kubectl set env deployment/rng deployment/hasher deployment/webui CHAOS=on >/dev/null
+  kubectl scale deployment hasher --replicas=2 >/dev/null
+  kubectl scale deployment worker --replicas=4 >/dev/null
+  check "the probes-healthz overlay with CHAOS=on, 2 hashers and 4 workers: available and counting" \
+    eval 'await 180 eval "all_available 5 && [ \$(ready_hashers) -eq 2 ] && [ \$(ready_pods worker) -eq 4 ]" && await 120 counting'
+  local hasher rng out events restarts
+  hasher=$(kubectl get pods -l app=hasher -o jsonpath='{.items[0].metadata.name}')
+  rng=$(kubectl get pods -l app=rng -o jsonpath='{.items[0].metadata.name}')
+  check "kubectl port-forward pod/$hasher 18082:8081 answers GET /chaos" forward_chaos "$hasher" 18082
+  check "kubectl port-forward pod/$rng 18081:8081 answers GET /chaos" forward_chaos "$rng" 18081
+
+  curl -s -X PUT -d '{"ready": false}' 127.0.0.1:18082/chaos >/dev/null
+  check "{\"ready\": false} on $hasher: 1 of 2 hashers left in the Service's endpoints" await 30 eval '[ "$(ready_hashers)" -eq 1 ]'
+  local h0; h0=$(hashes)
+  check "the work goes on meanwhile (hashes past $h0 + 10)" await 30 eval '[ "$(hashes)" -gt $((h0 + 10)) ]'
+  curl -s -X PUT -d '{"ready": true}' 127.0.0.1:18082/chaos >/dev/null
+  check "{\"ready\": true}: both hashers back in the endpoints" await 30 eval '[ "$(ready_hashers)" -eq 2 ]'
+
+  note "./dockercoins chaos --url hasher-a=... --url rng=... --every 30s --for 2m --seed 7"
+  out=$(timeout 400 ./dockercoins chaos --url "hasher-a=http://127.0.0.1:18082/chaos" --url "rng=http://127.0.0.1:18081/chaos" \
+    --json "http://$(node_ip 1):$(nodeport)/json" --every 30s --for 2m --down 8s --seed 7 2>&1)
+  sed 's/^/    /' <<<"$out"
+  events=$(grep -cE '^[0-9]:[0-9]{2}  (fault|kill) (hasher-a|rng)[^:]*: (ended|started again) after' <<<"$out")
+  check "the schedule's 3 events done, each undone (faults ended, killed pods answering again): $events" test "$events" -eq 3
+  check "the report passes: work back at pace after each event, the counter never back" \
+    eval 'grep -q "never went back" <<<"$out" && grep -q "resilience:   PASS" <<<"$out"'
+  restarts=$(kubectl get pods -l 'app in (hasher, rng)' -o jsonpath='{range .items[*]}{.status.containerStatuses[0].restartCount}{"\n"}{end}' | awk '{ n += $1 } END { print n + 0 }')
+  check "the kills by the exit fault were restarts of their containers (RESTARTS: $restarts)" test "${restarts:-0}" -ge "$(grep -cE '^[0-9]:[0-9]{2}  kill .*started again' <<<"$out")"
+  figure chaos "seeded schedule, 2 min (seed 7)" "-" "$(grep -E '^(under chaos|recovered):' <<<"$out" | tr -s ' ' | paste -sd';')"
+  stop_forwards
 }
 
 for chapter in "${chapters[@]}"; do

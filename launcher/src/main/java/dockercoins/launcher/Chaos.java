@@ -146,8 +146,8 @@ final class Chaos implements Callable<Integer> {
             throw invocation.usageError(e.getMessage() + " in " + target.describe()
                     + (actions.equals(EnumSet.of(Action.FAULT)) ? ": faults need CHAOS=on" : ""));
         }
-        out.printf("chaos on %s: every %s for %s, down %s, seed %d (./dockercoins chaos --every %s --for %s --down %s --seed %d)%n",
-                target.describe(), every, length, down, plan.seed(), every, length, down, plan.seed());
+        out.printf("chaos on %s: every %s for %s, down %s, seed %d (the same --seed replays these events)%n",
+                target.describe(), every, length, down, plan.seed());
         if (!target.chaosUrls().isEmpty() || !actions.contains(Action.FAULT)) {
             out.println();
         } else {

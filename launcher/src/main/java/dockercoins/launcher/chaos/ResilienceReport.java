@@ -64,42 +64,47 @@ public final class ResilienceReport {
     }
 
     private Row row(Done event, double until) {
-        // the longest time the counter stood still, and when it moved again
-        double stalled = 0;
-        Double resumed = null;
-        Reading lastMove = at(event.at());
-        for (Reading r : readings) {
-            if (r.seconds() <= event.at() || r.seconds() > until) continue;
-            if (r.hashes() != lastMove.hashes()) {
-                double still = r.seconds() - Math.max(lastMove.seconds(), event.at());
-                if (still > stalled) {
-                    stalled = still;
-                    resumed = r.seconds() - event.at();
-                }
-                lastMove = r;
-            }
-        }
-        double stillAtEnd = until - Math.max(lastMove.seconds(), event.at());
-        if (stillAtEnd > stalled) {
-            stalled = stillAtEnd;
-            resumed = null; // it never moved again
-        }
-        // back at pace: after the last slow stretch of the event's window
+        double from = event.at();
+        Stall stall = stall(from, until);
+        boolean stalled = stall.seconds() > STALL_SECONDS;
+        // back at pace: the first reading after the last slow stretch of the event's window
         double pace = baseline * PACE_SHARE;
         boolean slowed = false;
         Double atPace = null;
-        for (Reading r : readings) {
-            if (r.seconds() <= event.at() || r.seconds() > until || r.seconds() < PACE_WINDOW) continue;
+        for (Reading r : readingsBetween(from, until)) {
+            if (r.seconds() < PACE_WINDOW) continue;
             if (rate(r.seconds() - PACE_WINDOW, r.seconds()) < pace) {
                 slowed = true;
                 atPace = null;
             } else if (slowed && atPace == null) {
-                atPace = r.seconds() - event.at();
+                atPace = r.seconds() - from;
             }
         }
-        long made = hashesAt(until) - hashesAt(event.at());
-        long lost = Math.max(0, Math.round(baseline * (until - event.at())) - made);
-        return new Row(event, stalled > STALL_SECONDS ? stalled : 0, stalled > STALL_SECONDS ? resumed : Double.valueOf(0), atPace, slowed, lost);
+        long made = at(until).hashes() - at(from).hashes();
+        long lost = Math.max(0, Math.round(baseline * (until - from)) - made);
+        return new Row(event, stalled ? stall.seconds() : 0, stalled ? stall.resumedAfter() : Double.valueOf(0), atPace, slowed, lost);
+    }
+
+    /** The longest time the counter stood still between two times, and when (after from) it moved again: null if it never did. */
+    private record Stall(double seconds, Double resumedAfter) {
+    }
+
+    private Stall stall(double from, double until) {
+        Stall longest = new Stall(0, 0.0);
+        Reading lastMove = at(from);
+        for (Reading r : readingsBetween(from, until)) {
+            if (r.hashes() == lastMove.hashes()) continue;
+            double still = r.seconds() - Math.max(lastMove.seconds(), from);
+            if (still > longest.seconds()) longest = new Stall(still, r.seconds() - from);
+            lastMove = r;
+        }
+        double stillAtEnd = until - Math.max(lastMove.seconds(), from);
+        return stillAtEnd > longest.seconds() ? new Stall(stillAtEnd, null) : longest;
+    }
+
+    /** The readings after from, up to until. */
+    private List<Reading> readingsBetween(double from, double until) {
+        return readings.subList(index(from) + 1, index(until) + 1);
     }
 
     /** Hashes per second between two times, from the readings nearest before each. */
@@ -108,16 +113,22 @@ public final class ResilienceReport {
         return b.seconds() > a.seconds() ? (b.hashes() - a.hashes()) / (b.seconds() - a.seconds()) : 0;
     }
 
-    private long hashesAt(double t) {
-        return at(t).hashes();
-    }
-
     /** The last reading at or before t (the first one if none is). */
     private Reading at(double t) {
-        Reading found = readings.get(0);
-        for (Reading r : readings) {
-            if (r.seconds() > t) break;
-            found = r;
+        return readings.get(Math.max(0, index(t)));
+    }
+
+    /** The index of the last reading at or before t, -1 if none is: a binary search, the readings being in time order. */
+    private int index(double t) {
+        int low = 0, high = readings.size() - 1, found = -1;
+        while (low <= high) {
+            int mid = (low + high) >>> 1;
+            if (readings.get(mid).seconds() <= t) {
+                found = mid;
+                low = mid + 1;
+            } else {
+                high = mid - 1;
+            }
         }
         return found;
     }

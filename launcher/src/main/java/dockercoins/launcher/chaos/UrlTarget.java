@@ -44,24 +44,32 @@ public final class UrlTarget implements Target {
 
     /**
      * The exit fault: the replica answers, then exits with 137 as after a SIGKILL, and its
-     * orchestrator's restart policy brings it back; returns when its /chaos answers again (60 s at most).
+     * orchestrator's restart policy brings it back. Returns once its /chaos has stopped answering
+     * (10 s at most) and answers again (60 s at most).
      */
     @Override
     public void kill(String replica) throws Exception {
         URI url = chaosUrls.get(replica);
         var answer = ChaosClient.send(url, "{\"exit\": 137}");
         if (!answer.ok()) throw new IllegalStateException(replica + " refused the exit fault: " + answer.status() + " " + answer.body());
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        Thread.sleep(500); // it answers before it exits
+        if (!await(url, false, Duration.ofSeconds(10))) throw new IllegalStateException(replica + " still answers 10 s after the exit fault");
+        if (!await(url, true, Duration.ofSeconds(60))) throw new IllegalStateException(replica + " exited, and did not answer again within 60 s");
+    }
+
+    /** Whether GET url comes to answer 200 (or, with answering false, to fail) within the time. */
+    private static boolean await(URI url, boolean answering, Duration within) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
         while (System.nanoTime() < deadline) {
+            boolean ok;
             try {
-                if (ChaosClient.send(url, null).ok()) return;
+                ok = ChaosClient.send(url, null).ok();
             } catch (IOException e) {
-                // not back yet
+                ok = false;
             }
-            Thread.sleep(250);
+            if (ok == answering) return true;
+            Thread.sleep(100);
         }
-        throw new IllegalStateException(replica + " exited, and its /chaos did not answer again within 60 s");
+        return false;
     }
 
     @Override
