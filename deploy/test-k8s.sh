@@ -537,9 +537,9 @@ chapter_chaos() {
   curl -s -X PUT -d '{"ready": true}' 127.0.0.1:18082/chaos >/dev/null
   check "{\"ready\": true}: both hashers back in the endpoints" await 30 eval '[ "$(ready_hashers)" -eq 2 ]'
 
-  note "./dockercoins chaos --url hasher-a=... --url rng=... --every 30s --for 2m --seed 7"
+  note "./dockercoins chaos --url hasher-a=... --url rng=... --every 30s --for 2m --seed 8"
   out=$(timeout 400 ./dockercoins chaos --url "hasher-a=http://127.0.0.1:18082/chaos" --url "rng=http://127.0.0.1:18081/chaos" \
-    --json "http://$(node_ip 1):$(nodeport)/json" --every 30s --for 2m --down 8s --seed 7 2>&1)
+    --json "http://$(node_ip 1):$(nodeport)/json" --every 30s --for 2m --down 8s --seed 8 2>&1)
   sed 's/^/    /' <<<"$out"
   events=$(grep -cE '^[0-9]:[0-9]{2}  (fault|kill) (hasher-a|rng)[^:]*: (ended|started again) after' <<<"$out")
   check "the schedule's 3 events done, each undone (faults ended, killed pods answering again): $events" test "$events" -eq 3
@@ -547,7 +547,7 @@ chapter_chaos() {
     eval 'grep -q "never went back" <<<"$out" && grep -q "resilience:   PASS" <<<"$out"'
   restarts=$(kubectl get pods -l 'app in (hasher, rng)' -o jsonpath='{range .items[*]}{.status.containerStatuses[0].restartCount}{"\n"}{end}' | awk '{ n += $1 } END { print n + 0 }')
   check "the kills by the exit fault were restarts of their containers (RESTARTS: $restarts)" test "${restarts:-0}" -ge "$(grep -cE '^[0-9]:[0-9]{2}  kill .*started again' <<<"$out")"
-  figure chaos "seeded schedule, 2 min (seed 7)" "-" "$(grep -E '^(under chaos|recovered):' <<<"$out" | tr -s ' ' | paste -sd';')"
+  figure chaos "seeded schedule, 2 min (seed 8)" "-" "$(grep -E '^(under chaos|recovered):' <<<"$out" | tr -s ' ' | paste -sd';')"
   stop_forwards
 }
 

@@ -19,6 +19,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -72,8 +73,8 @@ final class Chaos implements Callable<Integer> {
             + "gives the same events (default: a random one, printed).")
     Long seed;
 
-    @Option(names = "--down", paramLabel = "DURATION", defaultValue = "10s",
-            description = "How long a stopped replica stays down, and a fault lasts (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--down", paramLabel = "DURATION",
+            description = "How long a stopped replica stays down, and a fault lasts (default: 10s, or a third of --every if shorter).")
     String down;
 
     @Option(names = "--action", paramLabel = "ACTION", split = ",",
@@ -126,8 +127,9 @@ final class Chaos implements Callable<Integer> {
         Plan plan;
         try {
             Duration period = Durations.parse("--every", every, Duration.ofSeconds(10), Duration.ofHours(24));
-            plan = new Plan(period, Durations.parse("--for", length, Duration.ofSeconds(30), Duration.ofHours(72)),
-                    Durations.parse("--down", down, Duration.ofSeconds(1), Duration.ofHours(1)),
+            Duration downFor = down != null ? Durations.parse("--down", down, Duration.ofSeconds(1), Duration.ofHours(1))
+                    : Collections.min(List.of(Duration.ofSeconds(10), period.dividedBy(3)));
+            plan = new Plan(period, Durations.parse("--for", length, Duration.ofSeconds(30), Duration.ofHours(72)), downFor,
                     seed != null ? seed : ThreadLocalRandom.current().nextLong(1, 1_000_000));
         } catch (IllegalArgumentException e) {
             throw invocation.usageError(e.getMessage());
@@ -147,7 +149,7 @@ final class Chaos implements Callable<Integer> {
                     + (actions.equals(EnumSet.of(Action.FAULT)) ? ": faults need CHAOS=on" : ""));
         }
         out.printf("chaos on %s: every %s for %s, down %s, seed %d (the same --seed replays these events)%n",
-                target.describe(), every, length, down, plan.seed());
+                target.describe(), every, length, Durations.format(plan.down()), plan.seed());
         if (!target.chaosUrls().isEmpty() || !actions.contains(Action.FAULT)) {
             out.println();
         } else {

@@ -60,10 +60,12 @@ class ChaosScheduleEndToEndTest {
 
     @Test
     void killing_rng_stops_the_work_past_the_next_event_and_fails_the_run_and_rng_comes_back_with_its_faults_endpoint() throws Exception {
-        // DEMO: a worker whose call fails waits 10 s: a schedule every 10 s cannot see it back
-        Result run = stack.run("chaos", "rng", "--action", "kill", "--every", "10s", "--for", "30s", "--seed", "1");
+        // seed 2: rng-1 killed at 0:10, then a fault at 0:20 on the rng started again (on another /chaos port)
+        Result run = stack.run("chaos", "rng", "--action", "kill,fault", "--every", "10s", "--for", "30s", "--seed", "2");
         assertEquals(1, run.exit(), run.out() + run.err());
         assertTrue(run.out().contains("0:10  kill rng-1: started again after"), run.out());
+        assertTrue(run.out().contains("0:20  fault rng-1 {\"latency\": \"0.5-1.5\"}: ended after 3.0 s"), run.out());
+        // DEMO: a worker whose call fails waits 10 s: a schedule every 10 s cannot see it back
         assertTrue(run.out().contains("NOT RESUMED") || run.out().contains("NOT AT PACE"), run.out());
         assertTrue(run.out().contains("resilience:   FAIL"), run.out());
         Result chaos = stack.run("chaos", "rng");

@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
@@ -39,7 +38,6 @@ public final class ChaosRun {
     }
 
     public ResilienceReport run(List<Event> events) throws InterruptedException {
-        Map<String, URI> chaos = target.chaosUrls();
         Thread cutShort = Thread.ofPlatform().unstarted(() -> {
             Runnable pending = undo.getAndSet(null);
             if (pending != null) pending.run();
@@ -52,7 +50,7 @@ public final class ChaosRun {
             for (Event e : events) {
                 sleepUntil(t0, e.at());
                 double at = recorder.seconds();
-                String back = perform(e, chaos, t0);
+                String back = perform(e, t0);
                 say(at, e.describe() + ": " + back);
                 done.add(new Done(at, e.describe(), back));
             }
@@ -64,7 +62,7 @@ public final class ChaosRun {
     }
 
     /** Does the event, and undoes it after --down; says how it went, e.g. "started again after 1.4 s". */
-    private String perform(Event e, Map<String, URI> chaos, long t0) throws InterruptedException {
+    private String perform(Event e, long t0) throws InterruptedException {
         target.event("chaos: " + e.describe());
         long start = System.nanoTime();
         try {
@@ -84,7 +82,9 @@ public final class ChaosRun {
                     return "started again after " + seconds(start);
                 }
                 case FAULT -> {
-                    URI url = chaos.get(e.replica());
+                    // looked up now: a replica started again since may serve /chaos on another port
+                    URI url = target.chaosUrls().get(e.replica());
+                    if (url == null) throw new IllegalStateException(e.replica() + " serves no /chaos now");
                     put(url, e.fault().set());
                     undo.set(() -> quietly(() -> put(url, e.fault().end())));
                     sleepUntil(t0, e.at().plus(plan.down()));
@@ -97,7 +97,7 @@ public final class ChaosRun {
         } catch (InterruptedException interrupted) {
             throw interrupted;
         } catch (Exception failed) {
-            return "FAILED: " + failed.getMessage();
+            return "FAILED: " + (failed.getMessage() != null ? failed.getMessage() : failed.getClass().getSimpleName());
         }
     }
 

@@ -4,7 +4,7 @@ import dockercoins.launcher.console.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
+import java.util.SplittableRandom;
 import java.util.Set;
 
 /**
@@ -53,7 +53,8 @@ public record Plan(Duration every, Duration length, Duration down, long seed) {
             if (actions.contains(a) && hasTargets) possible.add(a);
         }
         if (possible.isEmpty()) throw new IllegalArgumentException("nothing to do: no replica allows " + actions);
-        Random random = new Random(seed);
+        // SplittableRandom: its algorithm is specified (the same events on any JDK), and nearby seeds give unrelated events
+        SplittableRandom random = new SplittableRandom(seed);
         List<Event> events = new ArrayList<>();
         for (Duration at = every; at.plus(every).compareTo(length) <= 0; at = at.plus(every)) {
             Action action = possible.get(random.nextInt(possible.size()));
