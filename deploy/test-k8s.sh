@@ -541,12 +541,13 @@ chapter_chaos() {
   out=$(timeout 400 ./dockercoins chaos --url "hasher-a=http://127.0.0.1:18082/chaos" --url "rng=http://127.0.0.1:18081/chaos" \
     --json "http://$(node_ip 1):$(nodeport)/json" --every 30s --for 2m --down 8s --seed 8 2>&1)
   sed 's/^/    /' <<<"$out"
-  events=$(grep -cE '^[0-9]:[0-9]{2}  (fault|kill) (hasher-a|rng)[^:]*: (ended|started again) after' <<<"$out")
+  events=$(grep -cE '^[0-9]:[0-9]{2}  (fault|kill) (hasher-a|rng)( \{.*\})?: (ended|started again) after' <<<"$out")
   check "the schedule's 3 events done, each undone (faults ended, killed pods answering again): $events" test "$events" -eq 3
   check "the report passes: work back at pace after each event, the counter never back" \
     eval 'grep -q "never went back" <<<"$out" && grep -q "resilience:   PASS" <<<"$out"'
   restarts=$(kubectl get pods -l 'app in (hasher, rng)' -o jsonpath='{range .items[*]}{.status.containerStatuses[0].restartCount}{"\n"}{end}' | awk '{ n += $1 } END { print n + 0 }')
   check "the kills by the exit fault were restarts of their containers (RESTARTS: $restarts)" test "${restarts:-0}" -ge "$(grep -cE '^[0-9]:[0-9]{2}  kill .*started again' <<<"$out")"
+  note "kubectl port-forward started $(grep -c '^Forwarding from 127.0.0.1' "$work/forward-chaos.log") times for 2 pods (again after a restarted container ended it)"
   figure chaos "seeded schedule, 2 min (seed 8)" "-" "$(grep -E '^(under chaos|recovered):' <<<"$out" | tr -s ' ' | paste -sd';')"
   stop_forwards
 }
