@@ -522,8 +522,12 @@ chapter_chaos() {
   kubectl set env deployment/rng deployment/hasher deployment/webui CHAOS=on >/dev/null
   kubectl scale deployment hasher --replicas=2 >/dev/null
   kubectl scale deployment worker --replicas=4 >/dev/null
-  check "the probes-healthz overlay with CHAOS=on, 2 hashers and 4 workers: available and counting" \
-    eval 'await 180 eval "all_available 5 && [ \$(ready_hashers) -eq 2 ] && [ \$(ready_pods worker) -eq 4 ]" && await 120 counting'
+  # set env rolls rng, hasher and webui out again: the old pods (no CHAOS) must be gone before one is picked
+  pods_of() { kubectl get pods -l "app=$1" --no-headers 2>/dev/null | wc -l; }
+  check "the probes-healthz overlay with CHAOS=on, 2 hashers and 4 workers: rolled out, available and counting" \
+    eval 'kubectl rollout status deployment/rng deployment/hasher deployment/webui --timeout=180s >/dev/null &&
+      await 180 eval "all_available 5 && [ \$(pods_of rng) -eq 1 ] && [ \$(pods_of hasher) -eq 2 ] && [ \$(pods_of webui) -eq 1 ] &&
+        [ \$(ready_hashers) -eq 2 ] && [ \$(ready_pods worker) -eq 4 ]" && await 120 counting'
   local hasher rng out events restarts
   hasher=$(kubectl get pods -l app=hasher -o jsonpath='{.items[0].metadata.name}')
   rng=$(kubectl get pods -l app=rng -o jsonpath='{.items[0].metadata.name}')
