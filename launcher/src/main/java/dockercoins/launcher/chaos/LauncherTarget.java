@@ -1,5 +1,6 @@
 package dockercoins.launcher.chaos;
 
+import com.google.gson.JsonObject;
 import dockercoins.launcher.bench.RedisCounter;
 import dockercoins.launcher.stack.Converge;
 import dockercoins.launcher.stack.ConvergeMode;
@@ -119,9 +120,11 @@ public final class LauncherTarget implements Target {
 
     @Override
     public void event(String text) {
-        String json = "{\"at\":" + Instant.now().getEpochSecond() + ",\"text\":\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}";
+        var json = new JsonObject(); // the shape the workers write: {"at": seconds, "text": ...}
+        json.addProperty("at", Instant.now().getEpochSecond());
+        json.addProperty("text", text);
         try (var redis = new RedisCounter(stack.redisUrl())) {
-            redis.push("dockercoins:events", json, 100);
+            redis.push("dockercoins:events", json.toString(), 100);
         } catch (IOException e) {
             // a marker on the page, not a reason to stop the run
         }
