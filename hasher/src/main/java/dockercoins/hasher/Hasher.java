@@ -4,6 +4,7 @@ import static dockercoins.hasher.Http.SAYS_CONNECTION_CLOSE;
 import static dockercoins.hasher.Http.cannotListen;
 import static dockercoins.hasher.Http.routeFilters;
 import static dockercoins.hasher.Http.sendText;
+import static dockercoins.hasher.Http.sentNotReady;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -32,7 +33,7 @@ public final class Hasher {
 
     /** Configuration comes only from environment variables, with the compose defaults. */
     record Settings(int port, String bindAddress, Duration delay, Duration shutdownDrain, boolean accessLog, boolean debug,
-            Chaos.Settings chaos, Env.Version version) {
+            Chaos.Settings chaos, Env.Version version, String replica) {
         static Settings fromEnv(Map<String, String> variables) {
             var env = new Env(variables);
             return new Settings(
@@ -43,7 +44,8 @@ public final class Hasher {
                     env.onOff("ACCESS_LOG", "on"),
                     env.debug(),
                     Chaos.Settings.fromEnv(variables),
-                    env.version());
+                    env.version(),
+                    env.replicaName());
         }
     }
 
@@ -62,7 +64,7 @@ public final class Hasher {
         var log = LoggerFactory.getLogger(Hasher.class); // not a static field: main applies DEBUG first
         var server = HttpServer.create(new InetSocketAddress(settings.bindAddress(), settings.port()), 0);
         server.createContext("/", exchange -> route(exchange, settings, log))
-                .getFilters().addAll(routeFilters(settings.accessLog(), metrics.measureRequests(), chaos));
+                .getFilters().addAll(routeFilters(settings.accessLog(), settings.replica(), metrics.measureRequests(), chaos));
         // Never access-logged, like rng's: a scrape every few seconds would drown the requests.
         server.createContext("/metrics", metrics.handler()).getFilters().add(SAYS_CONNECTION_CLOSE);
         server.createContext("/chaos", chaos::notHere).getFilters().add(SAYS_CONNECTION_CLOSE);
@@ -108,9 +110,7 @@ public final class Hasher {
 
     /** No dependency to wait for: ready until SIGTERM (or chaos says otherwise). */
     private static void readyz(HttpExchange exchange, Chaos chaos) throws IOException {
-        if (Drain.stopping()) sendText(exchange, 503, "not ready: shutting down\n");
-        else if (!chaos.ready()) sendText(exchange, 503, "not ready: chaos ready=false\n");
-        else sendText(exchange, 200, "ready\n");
+        if (!sentNotReady(exchange, chaos)) sendText(exchange, 200, "ready\n");
     }
 
     /** The hex SHA-256 of the body, or null past MAX_BODY bytes: read in small pieces, never held whole. */

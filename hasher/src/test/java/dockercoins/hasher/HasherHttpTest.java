@@ -38,7 +38,7 @@ class HasherHttpTest {
 
     @BeforeAll
     static void start() throws IOException {
-        server = Hasher.start(new Hasher.Settings(0, "127.0.0.1", Duration.ZERO, Duration.ZERO, true, false, Chaos.Settings.OFF, Env.Version.NONE));
+        server = Hasher.start(new Hasher.Settings(0, "127.0.0.1", Duration.ZERO, Duration.ZERO, true, false, Chaos.Settings.OFF, Env.Version.NONE, "hasher-1"));
     }
 
     @AfterAll

@@ -94,7 +94,7 @@ class HasherObservabilityTest {
     }
 
     private URI start(Duration delay) throws IOException {
-        HttpServer server = Hasher.start(new Hasher.Settings(0, "127.0.0.1", delay, Duration.ZERO, true, false, Chaos.Settings.OFF, Env.Version.NONE));
+        HttpServer server = Hasher.start(new Hasher.Settings(0, "127.0.0.1", delay, Duration.ZERO, true, false, Chaos.Settings.OFF, Env.Version.NONE, "hasher-1"));
         servers.add(server);
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
     }

@@ -229,7 +229,7 @@ class HasherTest {
     }
 
     private URI start(double delaySeconds) throws IOException {
-        var settings = new Hasher.Settings(0, "127.0.0.1", Duration.ofMillis((long) (delaySeconds * 1000)), Duration.ZERO, true, false, Chaos.Settings.OFF, Env.Version.NONE);
+        var settings = new Hasher.Settings(0, "127.0.0.1", Duration.ofMillis((long) (delaySeconds * 1000)), Duration.ZERO, true, false, Chaos.Settings.OFF, Env.Version.NONE, "hasher-1");
         HttpServer server = Hasher.start(settings);
         servers.add(server);
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");

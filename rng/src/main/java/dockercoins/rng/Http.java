@@ -20,10 +20,10 @@ final class Http {
      * then the faults of {@link Chaos}, which the log and the metrics see as any other answer.
      * Every answer names its replica (X-Replica), for webui's per-replica view.
      */
-    static List<Filter> routeFilters(boolean accessLog, Filter metrics, Chaos chaos) {
+    static List<Filter> routeFilters(boolean accessLog, String replica, Filter metrics, Chaos chaos) {
         var filters = new ArrayList<Filter>();
         filters.add(SAYS_CONNECTION_CLOSE);
-        filters.add(NAMES_THE_REPLICA);
+        filters.add(namesTheReplica(replica));
         if (accessLog) filters.add(SimpleFileServer.createOutputFilter(System.out, OutputLevel.INFO));
         filters.add(metrics);
         filters.add(chaos.filter());
@@ -42,11 +42,10 @@ final class Http {
         }
     });
 
-    private static final String REPLICA = Env.replicaName();
-
     /** X-Replica: who answered, which the worker tallies for webui's per-replica view. */
-    static final Filter NAMES_THE_REPLICA = Filter.beforeHandler("names the replica",
-            exchange -> exchange.getResponseHeaders().set("X-Replica", REPLICA));
+    static Filter namesTheReplica(String replica) {
+        return Filter.beforeHandler("names the replica", exchange -> exchange.getResponseHeaders().set("X-Replica", replica));
+    }
 
     /** A one-line text answer. */
     static void sendText(HttpExchange exchange, int status, String text) throws IOException {
@@ -60,6 +59,17 @@ final class Http {
         try (var out = exchange.getResponseBody()) {
             if (withBody) out.write(body);
         }
+    }
+
+    /**
+     * /readyz's answer when the service is not ready whatever its own state: it is shutting down
+     * (SIGTERM), or the ready fault is set. False when neither, and the service answers itself.
+     */
+    static boolean sentNotReady(HttpExchange exchange, Chaos chaos) throws IOException {
+        if (Drain.stopping()) sendText(exchange, 503, "not ready: shutting down\n");
+        else if (!chaos.ready()) sendText(exchange, 503, "not ready: chaos ready=false\n");
+        else return false;
+        return true;
     }
 
     /**

@@ -5,6 +5,7 @@ import static dockercoins.rng.Http.cannotListen;
 import static dockercoins.rng.Http.routeFilters;
 import static dockercoins.rng.Http.sendHeaders;
 import static dockercoins.rng.Http.sendText;
+import static dockercoins.rng.Http.sentNotReady;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -29,7 +30,7 @@ public final class Rng {
 
     /** Configuration comes only from environment variables, with the compose defaults. */
     record Settings(int port, String bindAddress, Duration delay, int concurrency, int readyMaxQueue, Duration shutdownDrain,
-            boolean accessLog, boolean debug, Chaos.Settings chaos, Env.Version version) {
+            boolean accessLog, boolean debug, Chaos.Settings chaos, Env.Version version, String replica) {
         static Settings fromEnv(Map<String, String> variables) {
             var env = new Env(variables);
             return new Settings(
@@ -42,7 +43,8 @@ public final class Rng {
                     env.onOff("ACCESS_LOG", "on"),
                     env.debug(),
                     Chaos.Settings.fromEnv(variables),
-                    env.version());
+                    env.version(),
+                    env.replicaName());
         }
     }
 
@@ -67,7 +69,7 @@ public final class Rng {
         chaos.register(metrics.registry());
         var server = HttpServer.create(new InetSocketAddress(settings.bindAddress(), settings.port()), 0);
         server.createContext("/", exchange -> route(exchange, settings.delay(), queue, settings.version()))
-                .getFilters().addAll(routeFilters(settings.accessLog(), metrics.countRequests(), chaos));
+                .getFilters().addAll(routeFilters(settings.accessLog(), settings.replica(), metrics.countRequests(), chaos));
         // Not access-logged, so rng's log stream still stops when its line does (a lab watches it).
         server.createContext("/metrics", metrics.handler()).getFilters().add(SAYS_CONNECTION_CLOSE);
         server.createContext("/chaos", chaos::notHere).getFilters().add(SAYS_CONNECTION_CLOSE);
@@ -112,10 +114,7 @@ public final class Rng {
 
     /** Ready while fewer than RNG_READY_MAX_QUEUE requests wait in the line, until SIGTERM (or chaos says otherwise). */
     private static void readyz(HttpExchange exchange, SingleFile queue, int readyMaxQueue, Chaos chaos) throws IOException {
-        if (Drain.stopping() || !chaos.ready()) {
-            sendText(exchange, 503, Drain.stopping() ? "not ready: shutting down\n" : "not ready: chaos ready=false\n");
-            return;
-        }
+        if (sentNotReady(exchange, chaos)) return;
         int waiting = queue.waiting();
         boolean ready = waiting < readyMaxQueue;
         sendText(exchange, ready ? 200 : 503, (ready ? "ready: " : "not ready: ") + waiting

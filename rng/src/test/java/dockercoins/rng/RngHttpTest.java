@@ -39,7 +39,7 @@ class RngHttpTest {
     @BeforeAll
     static void start() throws IOException {
         // No delay: the valid requests still wait in rng's line, one at a time, but only briefly.
-        server = Rng.start(new Rng.Settings(0, "127.0.0.1", Duration.ZERO, 1, 10, Duration.ZERO, true, false, Chaos.Settings.OFF, Env.Version.NONE));
+        server = Rng.start(new Rng.Settings(0, "127.0.0.1", Duration.ZERO, 1, 10, Duration.ZERO, true, false, Chaos.Settings.OFF, Env.Version.NONE, "rng-1"));
     }
 
     @AfterAll

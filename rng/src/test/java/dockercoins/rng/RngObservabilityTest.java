@@ -149,7 +149,7 @@ class RngObservabilityTest {
 
     private URI start(double delaySeconds, int readyMaxQueue, SingleFile queue, RngMetrics metrics) throws IOException {
         var settings = new Rng.Settings(0, "127.0.0.1", Duration.ofMillis((long) (delaySeconds * 1000)), 1,
-                readyMaxQueue, Duration.ZERO, true, false, Chaos.Settings.OFF, Env.Version.NONE);
+                readyMaxQueue, Duration.ZERO, true, false, Chaos.Settings.OFF, Env.Version.NONE, "rng-1");
         HttpServer server = Rng.start(settings, queue, metrics, new Chaos("rng", Chaos.Faults.NONE));
         servers.add(server);
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");

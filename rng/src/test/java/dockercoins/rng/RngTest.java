@@ -84,6 +84,19 @@ class RngTest {
         assertTrue(response.headers().firstValue("Content-Type").orElseThrow().startsWith("text/plain"));
     }
 
+    @ParameterizedTest
+    @CsvSource(value = {"rng-7, rng-7", "'', HOST"})
+    void every_answer_names_its_replica_from_REPLICA_NAME_else_the_host(String replicaName, String expected) throws Exception {
+        String hostname = new String(new ProcessBuilder("hostname").start().getInputStream().readAllBytes()).strip();
+        HttpServer server = Rng.start(Rng.Settings.fromEnv(Map.of("PORT", "0", "BIND_ADDRESS", "127.0.0.1", "RNG_DELAY", "0",
+                "REPLICA_NAME", replicaName)));
+        servers.add(server);
+        URI rng = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
+        for (URI uri : List.of(rng, rng.resolve("/32"))) {
+            assertEquals(expected.equals("HOST") ? hostname : expected, get(uri).headers().firstValue("X-Replica").orElseThrow(), uri.toString());
+        }
+    }
+
     @Test
     void serves_one_request_at_a_time_in_arrival_order() throws Exception {
         var queue = new SingleFile(1);
@@ -327,7 +340,7 @@ class RngTest {
 
     private URI start(double delaySeconds, int concurrency, SingleFile queue) throws IOException {
         var settings = new Rng.Settings(0, "127.0.0.1", Duration.ofMillis((long) (delaySeconds * 1000)), concurrency,
-                10, Duration.ZERO, true, false, Chaos.Settings.OFF, Env.Version.NONE);
+                10, Duration.ZERO, true, false, Chaos.Settings.OFF, Env.Version.NONE, "rng-1");
         HttpServer server = Rng.start(settings, queue, new RngMetrics(), new Chaos("rng", Chaos.Faults.NONE));
         servers.add(server);
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");

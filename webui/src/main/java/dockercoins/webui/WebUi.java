@@ -5,6 +5,7 @@ import static dockercoins.webui.Http.cannotListen;
 import static dockercoins.webui.Http.routeFilters;
 import static dockercoins.webui.Http.send;
 import static dockercoins.webui.Http.sendText;
+import static dockercoins.webui.Http.sentNotReady;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
@@ -35,7 +36,7 @@ import redis.clients.jedis.exceptions.JedisException;
 public final class WebUi {
     /** Configuration comes only from environment variables, with the compose defaults. */
     record Settings(int port, String bindAddress, URI redisUrl, Path filesDir, Duration shutdownDrain, boolean accessLog, boolean debug,
-            Chaos.Settings chaos, Env.Version version) {
+            Chaos.Settings chaos, Env.Version version, String replica) {
         static Settings fromEnv(Map<String, String> variables) {
             var env = new Env(variables);
             // Run from the source tree, the page is in webui/files; in the image FILES_DIR=/files.
@@ -50,7 +51,8 @@ public final class WebUi {
                     env.onOff("ACCESS_LOG", "on"),
                     env.debug(),
                     Chaos.Settings.fromEnv(variables),
-                    env.version());
+                    env.version(),
+                    env.replicaName());
         }
     }
 
@@ -81,7 +83,7 @@ public final class WebUi {
                 case "/replicas" -> replicas(exchange, redis);
                 default -> files.handle(exchange); // 404 for anything outside FILES_DIR
             }
-        }).getFilters().addAll(routeFilters(settings.accessLog(), metrics.countJsonRequests(), chaos));
+        }).getFilters().addAll(routeFilters(settings.accessLog(), settings.replica(), metrics.countJsonRequests(), chaos));
         // Never access-logged, like rng's and hasher's: probes and scrapes would drown the page's polls.
         server.createContext("/metrics", metrics.handler()).getFilters().add(SAYS_CONNECTION_CLOSE);
         server.createContext("/chaos", chaos::notHere).getFilters().add(SAYS_CONNECTION_CLOSE);
@@ -151,10 +153,7 @@ public final class WebUi {
 
     /** Ready while Redis answers (without it /json has nothing to show), until SIGTERM (or chaos says otherwise). */
     private static void readyz(HttpExchange exchange, UnifiedJedis redis, Chaos chaos) throws IOException {
-        if (Drain.stopping() || !chaos.ready()) {
-            sendText(exchange, 503, Drain.stopping() ? "not ready: shutting down\n" : "not ready: chaos ready=false\n");
-            return;
-        }
+        if (sentNotReady(exchange, chaos)) return;
         try {
             redis.ping();
             sendText(exchange, 200, "ready: redis answers\n");

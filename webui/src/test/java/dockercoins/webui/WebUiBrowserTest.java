@@ -56,7 +56,7 @@ class WebUiBrowserTest {
         redisServer = new TestRedis();
         webuiRedis = RedisClient.create(redisServer.url());
         server = WebUi.start(new WebUi.Settings(0, "127.0.0.1", redisServer.url(),
-                Path.of("files").toAbsolutePath(), Duration.ZERO, true, false, Chaos.Settings.OFF, Env.Version.NONE), webuiRedis);
+                Path.of("files").toAbsolutePath(), Duration.ZERO, true, false, Chaos.Settings.OFF, Env.Version.NONE, "webui-1"), webuiRedis);
         miner = Executors.newSingleThreadScheduledExecutor();
         miner.scheduleAtFixedRate(new Runnable() {
             Jedis jedis;

@@ -44,7 +44,7 @@ class WebUiHttpTest {
     static void start() throws IOException {
         redisServer = new TestRedis();
         redis = WebUi.redisClient(redisServer.url());
-        server = WebUi.start(new WebUi.Settings(0, "127.0.0.1", redisServer.url(), Path.of("files").toAbsolutePath(), Duration.ZERO, true, false, Chaos.Settings.OFF, Env.Version.NONE), redis);
+        server = WebUi.start(new WebUi.Settings(0, "127.0.0.1", redisServer.url(), Path.of("files").toAbsolutePath(), Duration.ZERO, true, false, Chaos.Settings.OFF, Env.Version.NONE, "webui-1"), redis);
     }
 
     @AfterAll

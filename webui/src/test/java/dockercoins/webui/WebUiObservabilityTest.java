@@ -35,7 +35,7 @@ class WebUiObservabilityTest {
         redisServer = new TestRedis();
         webuiRedis = RedisClient.create(redisServer.url());
         Path files = Files.createDirectories(tmp.resolve("files"));
-        server = WebUi.start(new WebUi.Settings(0, "127.0.0.1", redisServer.url(), files, Duration.ZERO, true, false, Chaos.Settings.OFF, Env.Version.NONE), webuiRedis);
+        server = WebUi.start(new WebUi.Settings(0, "127.0.0.1", redisServer.url(), files, Duration.ZERO, true, false, Chaos.Settings.OFF, Env.Version.NONE, "webui-1"), webuiRedis);
     }
 
     @AfterAll

@@ -50,7 +50,7 @@ class WebUiTest {
         Files.writeString(tmp.resolve("secret.txt"), "outside FILES_DIR");
         redisServer = new TestRedis();
         webuiRedis = WebUi.redisClient(redisServer.url()); // main's client, with its pool settings
-        server = WebUi.start(new WebUi.Settings(0, "127.0.0.1", redisServer.url(), files, Duration.ZERO, true, false, Chaos.Settings.OFF, Env.Version.NONE), webuiRedis);
+        server = WebUi.start(new WebUi.Settings(0, "127.0.0.1", redisServer.url(), files, Duration.ZERO, true, false, Chaos.Settings.OFF, Env.Version.NONE, "webui-1"), webuiRedis);
     }
 
     @AfterAll
@@ -86,7 +86,7 @@ class WebUiTest {
     @Test
     void json_adds_version_color_and_message_after_the_originals_keys_only_when_they_are_set() throws Exception {
         var settings = new WebUi.Settings(0, "127.0.0.1", redisServer.url(), files, Duration.ZERO, true, false, Chaos.Settings.OFF,
-                new Env.Version("v0.2", "blue", "say \"hi\""));
+                new Env.Version("v0.2", "blue", "say \"hi\""), "webui-1");
         HttpServer versioned = WebUi.start(settings, webuiRedis);
         try {
             var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + versioned.getAddress().getPort() + "/json")).build();

@@ -128,8 +128,8 @@ final class Env {
      * The name of this replica in webui's per-replica view and the X-Replica header: REPLICA_NAME
      * (the launcher sets worker-2 and so on: its replicas share one host), else the host name.
      */
-    static String replicaName() {
-        String name = System.getenv().getOrDefault("REPLICA_NAME", "").strip();
+    String replicaName() {
+        String name = variables.getOrDefault("REPLICA_NAME", "").strip();
         return name.isEmpty() ? hostname() : name;
     }
 

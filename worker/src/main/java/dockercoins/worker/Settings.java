@@ -14,7 +14,7 @@ import java.util.OptionalInt;
  * one-line message naming the variable and the value.
  */
 record Settings(List<URI> rngUrls, List<URI> hasherUrls, URI redisUrl, Duration workerDelay, OptionalInt metricsPort,
-        String bindAddress, boolean keepAlive, boolean ignoreSigterm, double chaosErrorRate, Env.Version version, boolean debug) {
+        String bindAddress, boolean keepAlive, boolean ignoreSigterm, double chaosErrorRate, Env.Version version, String replica, boolean debug) {
 
     private static final String URLS = "must be one or more http://host[:port] URLs separated by commas";
 
@@ -36,6 +36,7 @@ record Settings(List<URI> rngUrls, List<URI> hasherUrls, URI redisUrl, Duration 
                 env.parse("CHAOS_ERROR_RATE", "0", "must be a number from 0 to 1",
                         value -> value.matches("[0-9]*\\.?[0-9]+") && Double.parseDouble(value) <= 1 ? Double.parseDouble(value) : null),
                 env.version(),
+                env.replicaName(),
                 env.debug());
     }
 

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.RedisClient;
 
 /**
@@ -59,24 +60,30 @@ final class WhoWorks {
         faults.put(service + "/" + replica, String.valueOf(connection.getHeaderField("X-Chaos")));
     }
 
-    /** Adds this second's loops and calls to Redis, and records the replicas' fault changes. */
+    /**
+     * Adds this second's loops and calls to Redis, and records the replicas' fault changes: in one
+     * pipeline, one round trip whatever the number of replicas.
+     */
     void flush(RedisClient redis, long loops) {
         long now = Instant.now().getEpochSecond();
         String seen = Long.toString(now);
-        redis.hincrBy(PREFIX + "replicas:worker", me, loops);
-        redis.hset(PREFIX + "seen:worker", me, seen);
-        calls.forEach((service, counts) -> counts.forEach((replica, count) -> {
-            long n = count.sumThenReset();
-            if (n == 0) return;
-            redis.hincrBy(PREFIX + "replicas:" + service, replica, n);
-            redis.hset(PREFIX + "seen:" + service, replica, seen);
-        }));
-        faults.forEach((replica, chaos) -> {
-            if (chaos.equals(flushed.put(replica, chaos))) return;
-            String text = replica + (chaos.equals("null") ? ": no fault" : ": chaos " + chaos);
-            redis.eval(CHAOS_CHANGED, List.of(PREFIX + "faults", PREFIX + "events"),
-                    List.of(replica, chaos, event(now, text)));
-        });
+        try (AbstractPipeline pipeline = redis.pipelined()) {
+            pipeline.hincrBy(PREFIX + "replicas:worker", me, loops);
+            pipeline.hset(PREFIX + "seen:worker", me, seen);
+            calls.forEach((service, counts) -> counts.forEach((replica, count) -> {
+                long n = count.sumThenReset();
+                if (n == 0) return;
+                pipeline.hincrBy(PREFIX + "replicas:" + service, replica, n);
+                pipeline.hset(PREFIX + "seen:" + service, replica, seen);
+            }));
+            faults.forEach((replica, chaos) -> {
+                if (chaos.equals(flushed.put(replica, chaos))) return;
+                String text = replica + (chaos.equals("null") ? ": no fault" : ": chaos " + chaos);
+                pipeline.eval(CHAOS_CHANGED, List.of(PREFIX + "faults", PREFIX + "events"),
+                        List.of(replica, chaos, event(now, text)));
+            });
+            pipeline.sync();
+        }
     }
 
     /** An event for the page's markers, e.g. "worker-3 started". */

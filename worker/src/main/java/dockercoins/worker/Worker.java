@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,7 +42,7 @@ public final class Worker {
     private final Settings settings;
     private final RedisClient redis;
     private final AtomicLong loopsDone = new AtomicLong();
-    private final WhoWorks whoWorks = new WhoWorks(Env.replicaName());
+    private final WhoWorks whoWorks;
     private final WorkerTelemetry telemetry = new WorkerTelemetry(loopsDone::get);
     private volatile boolean running = true;
     private HttpServer metricsServer; // only with METRICS_PORT
@@ -49,6 +50,7 @@ public final class Worker {
     Worker(Settings settings) {
         this.settings = settings;
         this.redis = redisClient(settings.redisUrl());
+        this.whoWorks = new WhoWorks(settings.replica());
     }
 
     /** The pool of Redis connections. */
@@ -113,7 +115,7 @@ public final class Worker {
     }
 
     /** A write for webui's per-replica view: best effort, it never stops the loop. */
-    private void tell(java.util.function.Consumer<RedisClient> write) {
+    private void tell(Consumer<RedisClient> write) {
         try {
             write.accept(redis);
         } catch (JedisException e) {
