@@ -47,6 +47,8 @@ class ServiceCopiesTest {
                     "answers, filters and the start-up error, the same in every service with a port"),
             new CopiedFile("src/main/java/dockercoins/{s}/Chaos.java", List.of("rng", "hasher", "webui"),
                     "faults on demand (CHAOS=on, CHAOS_*), the same in every service with a port"),
+            new CopiedFile("src/main/java/dockercoins/{s}/Stress.java", List.of("rng", "hasher", "webui"),
+                    "the cpu and memory faults of Chaos, the same in every service with a port"),
             new CopiedFile("src/main/resources/simplelogger.properties", SERVICES, "the same log line format everywhere"),
             new CopiedFile("jvm.flags", SERVICES, "the JVM flags of the image and of ./dockercoins: the same for every service today"),
             new CopiedFile("src/test/java/dockercoins/{s}/ServiceProcess.java", List.of("rng", "hasher", "webui"),

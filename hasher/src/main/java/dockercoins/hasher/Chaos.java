@@ -18,15 +18,12 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.math.BigDecimal;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,12 +69,12 @@ final class Chaos {
     private final Counter changes = Counter.builder().name("chaos_changes_total")
             .help("Changes of the faults: at start (CHAOS_* variables) and by PUT /chaos").build();
     private volatile Faults faults = Faults.NONE;
-    private volatile long cpuGeneration; // the CPU burners of an older generation stop
-    private final List<ByteBuffer> held = new ArrayList<>(); // memory: off the heap, 1 MiB each
+    private final Stress stress;
 
     /** The service's faults, from those set at start (CHAOS_* variables: {@link Settings#fromEnv}). */
     Chaos(String service, Faults atStart) {
         this.service = service;
+        this.stress = new Stress(service);
         if (!atStart.equals(Faults.NONE)) change(atStart, "CHAOS_* variables");
     }
 
@@ -235,8 +232,8 @@ final class Chaos {
         faults = next;
         changes.inc();
         log.info("{} chaos by {}: {}", service, by, json(next).strip());
-        if (next.cpu() != before.cpu()) burnCpu(next.cpu());
-        if (next.memory() != before.memory()) holdMemory(next.memory());
+        if (next.cpu() != before.cpu()) stress.burnCpu(next.cpu());
+        if (next.memory() != before.memory()) stress.holdMemory(next.memory());
     }
 
     /** The faults as JSON: latency as a number of seconds, or "min-max" for a range. */
@@ -275,7 +272,7 @@ final class Chaos {
         };
     }
 
-    // Plumbing below: checking values, the CPU burners, the memory held, the exit.
+    // Plumbing below: checking values, the pause, the exit.
 
     private static double decimal(String name, JsonElement value, double min, double max, String rule) throws BadFault {
         if (value.isJsonPrimitive() && value.getAsJsonPrimitive().isNumber()) {
@@ -321,42 +318,6 @@ final class Chaos {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    /** cpu cores kept busy: one thread per started core, each busy its share of every 100 ms. */
-    private void burnCpu(double cores) {
-        long generation = ++cpuGeneration;
-        for (int i = 0; i < Math.ceil(cores); i++) {
-            double share = Math.min(1, cores - i);
-            Thread.ofPlatform().daemon().name("chaos-cpu-" + i).start(() -> {
-                long busy = (long) (share * 100_000_000), idle = 100_000_000 - busy;
-                double sink = 0;
-                while (cpuGeneration == generation) {
-                    for (long end = System.nanoTime() + busy; System.nanoTime() < end; ) sink += Math.sqrt(sink + end);
-                    if (idle > 0) LockSupport.parkNanos(idle);
-                }
-                if (sink == -1) log.trace("never"); // keeps the loop from being optimised away
-            });
-        }
-    }
-
-    /**
-     * memory MiB held off the heap, resident (allocateDirect zeroes each block): it counts against a
-     * container's limit, past which the kernel kills the process (OOMKilled). jvm.flags lets direct
-     * memory grow far beyond the small heap for this, and gives freed memory back every second.
-     */
-    private void holdMemory(int mib) {
-        synchronized (held) {
-            while (held.size() > mib) held.removeLast();
-            try {
-                while (held.size() < mib) {
-                    held.add(ByteBuffer.allocateDirect(1024 * 1024));
-                }
-            } catch (OutOfMemoryError e) {
-                log.warn("{} chaos could hold only {} MiB of the {} asked: {}", service, held.size(), mib, e.getMessage());
-            }
-        }
-        System.gc(); // frees the dropped blocks now rather than at some later collection
     }
 
     private void exit(int code) {
