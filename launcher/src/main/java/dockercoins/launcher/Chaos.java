@@ -150,9 +150,10 @@ final class Chaos implements Callable<Integer> {
         }
         out.printf("chaos on %s: every %s for %s, down %s, seed %d (the same --seed replays these events)%n",
                 target.describe(), every, length, Durations.format(plan.down()), plan.seed());
-        boolean noFaults = actions.contains(Action.FAULT) && events.stream().noneMatch(e -> e.action() == Action.FAULT)
-                && target.chaosUrls().isEmpty();
-        out.println(noFaults ? "no /chaos answers: no faults, only kills and stops (run the stack with CHAOS=on for faults)" : "");
+        boolean faultsUnavailable = actions.contains(Action.FAULT) && events.stream().noneMatch(e -> e.action() == Action.FAULT)
+                && target.chaosUrls().isEmpty(); // read last: it asks every replica
+        if (faultsUnavailable) out.println("no /chaos answers: no faults, only kills and stops (run the stack with CHAOS=on for faults)");
+        else out.println();
         for (Plan.Event e : events) out.println(ResilienceReport.clock(e.at().toSeconds()) + "  " + e.describe());
         out.println();
         out.flush();

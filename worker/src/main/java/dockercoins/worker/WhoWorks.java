@@ -2,12 +2,14 @@ package dockercoins.worker;
 
 import java.net.HttpURLConnection;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.Response;
 
 /**
  * Who does the work, for webui's per-replica view: this worker's loops, and the calls each rng
@@ -68,21 +70,24 @@ final class WhoWorks {
         long now = Instant.now().getEpochSecond();
         String seen = Long.toString(now);
         try (AbstractPipeline pipeline = redis.pipelined()) {
-            pipeline.hincrBy(PREFIX + "replicas:worker", me, loops);
-            pipeline.hset(PREFIX + "seen:worker", me, seen);
+            List<Response<?>> replies = new ArrayList<>();
+            replies.add(pipeline.hincrBy(PREFIX + "replicas:worker", me, loops));
+            replies.add(pipeline.hset(PREFIX + "seen:worker", me, seen));
             calls.forEach((service, counts) -> counts.forEach((replica, count) -> {
                 long n = count.sumThenReset();
                 if (n == 0) return;
-                pipeline.hincrBy(PREFIX + "replicas:" + service, replica, n);
-                pipeline.hset(PREFIX + "seen:" + service, replica, seen);
+                replies.add(pipeline.hincrBy(PREFIX + "replicas:" + service, replica, n));
+                replies.add(pipeline.hset(PREFIX + "seen:" + service, replica, seen));
             }));
             faults.forEach((replica, chaos) -> {
                 if (chaos.equals(flushed.put(replica, chaos))) return;
                 String text = replica + (chaos.equals("null") ? ": no fault" : ": chaos " + chaos);
-                pipeline.eval(CHAOS_CHANGED, List.of(PREFIX + "faults", PREFIX + "events"),
-                        List.of(replica, chaos, event(now, text)));
+                replies.add(pipeline.eval(CHAOS_CHANGED, List.of(PREFIX + "faults", PREFIX + "events"),
+                        List.of(replica, chaos, event(now, text))));
             });
             pipeline.sync();
+            // an error reply (a key of another type) is thrown by get(), as a call outside a pipeline throws it
+            replies.forEach(Response::get);
         }
     }
 

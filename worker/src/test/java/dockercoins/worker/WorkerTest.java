@@ -141,6 +141,20 @@ class WorkerTest extends WorkerFixture {
         assertEquals(1, events.stream().filter(e -> e.contains("chaos")).count(), "one event per change: " + events);
     }
 
+    @Test
+    void a_per_replica_tally_redis_refuses_is_logged_and_the_loop_goes_on() throws IOException {
+        redis.set("dockercoins:replicas:rng", "not a hash"); // HINCRBY answers WRONGTYPE
+        var rng = track(StandIn.rng("127.0.0.1", 0, Duration.ZERO));
+        rng.headers.put("X-Replica", "rng-a");
+        var hasher = track(StandIn.hasher(Duration.ZERO));
+        var worker = track(WorkerProcess.start(env(rng, hasher, redisServer.port, "REPLICA_NAME", "worker-7", "DEBUG", "yes")));
+
+        String error = worker.awaitLine("Cannot update the per-replica view: WRONGTYPE", Duration.ofSeconds(20));
+        long before = hashes();
+        awaitUntil(Duration.ofSeconds(10), () -> hashes() > before + 3, () -> "the loop stopped\n" + worker.output());
+        assertTrue(tally("worker", "worker-7") > 0, "the pipeline's other writes are done: " + error);
+    }
+
     private static long tally(String service, String replica) {
         return number(redis.hget("dockercoins:replicas:" + service, replica));
     }
