@@ -198,8 +198,10 @@ chapter() {
   check "$tool logs --tail 10 shows 'units of work done'" await 60 logs_show 10 "units of work done, updating hash counter"
   compose logs --tail 10 worker 2>/dev/null | plain | tail -2
   # --follow goes on printing: it is read until 2 more 'units of work done' lines than --tail 10
-  # alone gave have come (one a second), at most 40 s (a worker can stall 25 s on podman's DNS,
-  # docs/compose.md); each line is prefixed worker-1 (v2+) or worker_1 (1.29)
+  # alone gave have come (one a second), at most 40 s; each line is prefixed worker-1 (v2+) or
+  # worker_1 (1.29). Read once the worker is at work: at start-up its first look-up can stall
+  # 15-25 s on podman's DNS, then wait 10 s (docs/compose.md), and it logs nothing meanwhile.
+  await 60 all_at_work 3 || true
   n=$(compose logs --tail 10 worker 2>/dev/null | grep -c 'units of work done')
   t0=$SECONDS
   out=$(T=40 compose logs --tail 10 --follow worker 2>/dev/null | plain | grep -m $((n + 2)) 'units of work done')
